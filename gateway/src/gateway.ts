@@ -1,0 +1,198 @@
+import { TELEMETRY_DISABLED } from './telemetry-off';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { GraphQLError, Kind } from 'graphql';
+import type { OperationDefinitionNode } from 'graphql';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { SUBGRAPH_NAMES } from '../../subgraphs/common/src/config';
+import type { Config, SubgraphName } from '../../subgraphs/common/src/config';
+import { createErrorFormatter } from '../../subgraphs/common/src/errors';
+import { HttpError, graphqlRoute, sendJson, startHttpService } from '../../subgraphs/common/src/http';
+import type { HttpService, RequestInfo, Route } from '../../subgraphs/common/src/http';
+import { createLogger } from '../../subgraphs/common/src/logger';
+import type { Logger } from '../../subgraphs/common/src/logger';
+import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, signPrincipalHeader } from '../../subgraphs/common/src/principal';
+import type { Principal } from '../../subgraphs/common/src/principal';
+import { schemaDir } from '../../subgraphs/common/src/paths';
+import { explorerRoutes } from './explorer';
+import { TokenError, createTokenVerifier } from './jwt';
+
+export const SUPERGRAPH_PATH = join(schemaDir(), 'supergraph.graphql');
+
+export interface GatewayContext {
+  principal: Principal | null;
+  /** Signed once per request and sent on every subgraph fetch of that request. */
+  principalHeader?: string;
+  requestId: string;
+  logger: Logger;
+}
+
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
+
+function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && INTROSPECTION_FIELDS.has(selection.name.value),
+  );
+}
+
+/** Anonymous callers may only introspect (where introspection is on); everything else needs a token. */
+const requireAuthentication: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operation }) {
+        if (contextValue.principal || (operation && isIntrospectionOnly(operation))) return;
+        throw new GraphQLError('Authentication required: send Authorization: Bearer <token>', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      },
+    };
+  },
+};
+
+class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    if (context.principalHeader) request.http?.headers.set(PRINCIPAL_HEADER, context.principalHeader);
+    if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+  }
+}
+
+function upstreamFetcher(config: Config): Fetcher {
+  // Idle sockets are dropped before the subgraphs' keep-alive ends (see SUBGRAPH_KEEP_ALIVE_MS).
+  const agent = new Agent({
+    keepAliveTimeout: config.gatewayUpstreamIdleMs,
+    keepAliveMaxTimeout: config.gatewayUpstreamIdleMs,
+    connections: 128,
+  });
+  return ((url: string, init?: Record<string, unknown>) =>
+    undiciFetch(url, { ...(init ?? {}), dispatcher: agent } as Parameters<typeof undiciFetch>[1])) as unknown as Fetcher;
+}
+
+function readyUrl(graphqlUrl: string): string {
+  const url = new URL(graphqlUrl);
+  url.pathname = url.pathname.replace(/\/graphql\/?$/, '') + '/ready';
+  return url.toString();
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  http: HttpService;
+  stop: () => Promise<void>;
+}
+
+export interface GatewayOptions {
+  port?: number;
+  supergraphSdl?: string;
+  logger?: Logger;
+  subgraphUrls?: Partial<Record<SubgraphName, string>>;
+}
+
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningGateway> {
+  if (!TELEMETRY_DISABLED) throw new Error('telemetry must be disabled before the gateway is built');
+  const logger = options.logger ?? createLogger('gateway', config.logLevel);
+  const subgraphUrls = { ...config.subgraphUrls, ...options.subgraphUrls };
+  const fetcher = upstreamFetcher(config);
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    buildService: ({ name, url }) =>
+      new SigningDataSource({ url: subgraphUrls[name as SubgraphName] ?? url, fetcher }),
+    logger,
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger, false),
+    plugins: [
+      requireAuthentication,
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
+    logger,
+  });
+  await apollo.start();
+  const verifyToken = await createTokenVerifier(config);
+
+  const createContext = async ({ req, requestId, logger: requestLogger }: RequestInfo): Promise<GatewayContext> => {
+    const authorization = req.headers.authorization;
+    if (!authorization) return { principal: null, requestId, logger: requestLogger };
+    const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization);
+    if (!match?.[1]) throw new HttpError(401, 'UNAUTHENTICATED', 'Authorization must be "Bearer <JWT>"');
+    try {
+      const principal = await verifyToken(match[1]);
+      const principalHeader = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
+      return { principal, principalHeader, requestId, logger: requestLogger.child({ role: principal.role, subject: principal.subject }) };
+    } catch (error) {
+      if (error instanceof TokenError) {
+        requestLogger.info({ reason: error.message }, 'token refused');
+        throw new HttpError(401, 'UNAUTHENTICATED', 'Invalid or expired token');
+      }
+      throw error;
+    }
+  };
+
+  const graphql = graphqlRoute(apollo, createContext);
+  const wantsHtml = (request: RequestInfo): boolean =>
+    request.req.method === 'GET' && !request.url.search && (request.req.headers.accept ?? '').includes('text/html');
+  const explorer = explorerRoutes('/graphql');
+  const showExplorer = explorer[0]!.handle;
+
+  const routes: Route[] = [
+    { method: 'GET', path: '/health', handle: ({ res }) => sendJson(res, 200, { status: 'ok', service: 'gateway' }) },
+    {
+      method: 'GET',
+      path: '/ready',
+      handle: async ({ res }) => {
+        const checks = await Promise.all(
+          SUBGRAPH_NAMES.map(async (name) => {
+            try {
+              const response = await fetch(readyUrl(subgraphUrls[name]), { signal: AbortSignal.timeout(2000) });
+              return [name, response.ok ? 'up' : 'down'] as const;
+            } catch {
+              return [name, 'down'] as const;
+            }
+          }),
+        );
+        const ready = checks.every(([, state]) => state === 'up');
+        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', service: 'gateway', subgraphs: Object.fromEntries(checks) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/graphql',
+      handle: (request) => (wantsHtml(request) ? showExplorer(request) : graphql[1]!.handle(request)),
+    },
+    graphql[0]!,
+    ...explorer,
+  ];
+
+  const http = await startHttpService({
+    host: config.host,
+    port: options.port ?? config.ports.gateway,
+    routes,
+    logger,
+    keepAliveMs: config.subgraphKeepAliveMs,
+    shutdownGraceMs: config.shutdownGraceMs,
+  });
+  logger.info({ url: `${http.url}/graphql`, subgraphs: subgraphUrls }, 'gateway ready');
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      await http.close();
+      await apollo.stop();
+    })());
+  return { url: `${http.url}/graphql`, port: http.port, http, stop };
+}

@@ -1,0 +1,83 @@
+import { SignJWT, createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify } from 'jose';
+import type { JWTVerifyGetKey, KeyObject } from 'jose';
+import { isBrandCode } from '../../subgraphs/common/src/brands';
+import type { Config } from '../../subgraphs/common/src/config';
+import { ROLES } from '../../subgraphs/common/src/principal';
+import type { Principal, Role } from '../../subgraphs/common/src/principal';
+
+export class TokenError extends Error {}
+
+type VerificationKey = Uint8Array | KeyObject | JWTVerifyGetKey;
+
+/** Claims of the access tokens this gateway accepts. */
+export interface AccessTokenClaims {
+  sub: string;
+  role: Role;
+  brand?: string;
+  account_id?: string;
+}
+
+function principalFromClaims(payload: Record<string, unknown>): Principal {
+  const role = payload.role;
+  if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw new TokenError('token has no valid role claim');
+  const subject = payload.sub;
+  if (typeof subject !== 'string' || subject.length === 0) throw new TokenError('token has no subject');
+  const principal: Principal = { role: role as Role, subject };
+  if (role === 'partner') {
+    if (typeof payload.brand !== 'string' || !isBrandCode(payload.brand)) throw new TokenError('partner token needs a known brand');
+    principal.brand = payload.brand;
+  }
+  if (role === 'customer') {
+    if (typeof payload.account_id !== 'string' || payload.account_id.length === 0) {
+      throw new TokenError('customer token needs an account_id');
+    }
+    principal.accountId = payload.account_id;
+  }
+  return principal;
+}
+
+/** Verifies access tokens with the algorithm pinned by configuration; exp, iss and aud are required. */
+export async function createTokenVerifier(config: Config): Promise<(token: string) => Promise<Principal>> {
+  const { jwt } = config;
+  let key: VerificationKey;
+  if (jwt.algorithm === 'HS256') key = new TextEncoder().encode(jwt.secret);
+  else if (jwt.jwksUrl) key = createRemoteJWKSet(new URL(jwt.jwksUrl));
+  else if (jwt.publicKey) key = await importSPKI(jwt.publicKey, jwt.algorithm);
+  else throw new TokenError(`JWT_ALGORITHM ${jwt.algorithm} needs JWT_PUBLIC_KEY or JWT_JWKS_URL`);
+
+  return async (token: string) => {
+    try {
+      const { payload } = await jwtVerify(token, key as Uint8Array, {
+        algorithms: [jwt.algorithm],
+        issuer: jwt.issuer,
+        audience: jwt.audience,
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: 5,
+      });
+      return principalFromClaims(payload);
+    } catch (error) {
+      if (error instanceof TokenError) throw error;
+      if (error instanceof joseErrors.JOSEError) throw new TokenError(`token refused: ${error.code}`);
+      throw error;
+    }
+  };
+}
+
+/** Development tokens, signed with the configured HS256 secret (see `npm run token`). */
+export async function issueDevelopmentToken(
+  config: Config,
+  claims: AccessTokenClaims,
+  expiresIn: string | number = '12h',
+): Promise<string> {
+  if (config.jwt.algorithm !== 'HS256') throw new TokenError('development tokens need JWT_ALGORITHM=HS256');
+  principalFromClaims(claims as unknown as Record<string, unknown>);
+  const { sub, ...rest } = claims;
+  return new SignJWT({ ...rest })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(config.jwt.issuer)
+    .setAudience(config.jwt.audience)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(config.jwt.secret));
+}

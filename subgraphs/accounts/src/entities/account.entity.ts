@@ -1,0 +1,73 @@
+import { GraphQLBoolean } from 'graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintColumn } from '../../../common/src/data-source';
+
+export const ACCOUNT_STATUSES = ['ACTIVE', 'INACTIVE', 'DEACTIVATED', 'TERMINATED'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+export const AccountStatusEnum = Object.fromEntries(ACCOUNT_STATUSES.map((status) => [status, status])) as {
+  [Status in AccountStatus]: Status;
+};
+registerEnumType(AccountStatusEnum, {
+  name: 'AccountStatus',
+  description: 'Lifecycle state of a SIM. Credit is kept in every state.',
+  valuesConfig: {
+    ACTIVE: { description: 'Usable: chargeable connections may start.' },
+    INACTIVE: { description: 'Validity ended; the SIM connects to nothing ("SIM inaktiv"), a top-up may reactivate it.' },
+    DEACTIVATED: { description: 'Switched off after the inactive phase; remaining credit can still be paid out.' },
+    TERMINATED: { description: 'Contract ended; remaining credit is paid out on request.' },
+  },
+});
+
+@Directive('@key(fields: "id")')
+@ObjectType('Account', { description: 'A prepaid credit account (one SIM) of a brand.' })
+@Entity({ name: 'account' })
+export class AccountEntity {
+  @Field(() => ID, { description: 'Stable account id.' })
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Field({ description: 'Phone number of the SIM in E.164 format, e.g. +4915112345678.' })
+  @Column({ type: 'varchar', length: 16, unique: true })
+  msisdn!: string;
+
+  @Field({ description: 'Code of the brand the account belongs to, e.g. CONGSTAR.' })
+  @Column({ name: 'brand_code', type: 'varchar', length: 32 })
+  brandCode!: string;
+
+  @Field(() => AccountStatusEnum, { description: 'Current lifecycle state.' })
+  @Column({ type: 'varchar', length: 16 })
+  status!: AccountStatus;
+
+  @Field({ description: 'When the status last changed.' })
+  @Column({ name: 'status_changed_at', type: 'datetime', precision: 3 })
+  statusChangedAt!: Date;
+
+  /** Cached sum of the ledger, written only in the same transaction as the entry that changes it. */
+  @Column({ name: 'balance_cents', type: 'bigint', transformer: bigintColumn })
+  balanceCents!: number;
+
+  @Field(() => Date, { nullable: true, description: 'End of the current validity period, if the brand has one.' })
+  @Column({ name: 'valid_until', type: 'datetime', precision: 3, nullable: true })
+  validUntil!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When credit was last topped up.' })
+  @Column({ name: 'last_top_up_at', type: 'datetime', precision: 3, nullable: true })
+  lastTopUpAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the SIM last made a chargeable connection.' })
+  @Column({ name: 'last_chargeable_use_at', type: 'datetime', precision: 3, nullable: true })
+  lastChargeableUseAt!: Date | null;
+
+  @Field(() => GraphQLBoolean, { description: 'Third-party billing block (Drittanbietersperre): third-party charges are refused.' })
+  @Column({ name: 'third_party_block', type: 'boolean', default: false })
+  thirdPartyBlock!: boolean;
+
+  @Field({ description: 'When the account was opened.' })
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}

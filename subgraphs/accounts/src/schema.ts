@@ -1,0 +1,33 @@
+import DataLoader from 'dataloader';
+import type { GraphQLSchema } from 'graphql';
+import { accountScope, inScope, roleAuthChecker } from '../../common/src/authorization';
+import type { SubgraphContext } from '../../common/src/context';
+import { buildFederatedSchema } from '../../common/src/federation';
+import { AccountEntity } from './entities/account.entity';
+import { AccountResolver } from './resolvers/account.resolver';
+import type { AccountsServices } from './accounts.subgraph';
+
+export interface AccountsLoaders {
+  accountById: DataLoader<string, AccountEntity | undefined>;
+}
+
+export type AccountsContext = SubgraphContext<AccountsServices, AccountsLoaders>;
+
+export function createAccountsLoaders(services: AccountsServices): AccountsLoaders {
+  return { accountById: new DataLoader((ids) => services.accounts.findByIds(ids)) };
+}
+
+export function buildAccountsSchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema(
+    { resolvers: [AccountResolver], authChecker: roleAuthChecker, validate: true },
+    {
+      Account: {
+        // Entity references from other subgraphs obey the same scope as root queries: out of scope is null.
+        __resolveReference: async (reference: { id: string }, context: AccountsContext) => {
+          const account = await context.loaders.accountById.load(reference.id);
+          return account && inScope(accountScope(context.principal), account) ? account : null;
+        },
+      },
+    },
+  );
+}

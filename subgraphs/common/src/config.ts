@@ -1,0 +1,216 @@
+import { z } from 'zod';
+
+export const SUBGRAPH_NAMES = ['accounts', 'payments', 'policies', 'refunds'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+/** Defaults that make `npm start` work with zero set-up; production refuses to start with them. */
+export const DEVELOPMENT_SECRETS = {
+  JWT_SECRET: 'development-only-jwt-secret-change-me-0123456789',
+  INTERNAL_SIGNING_SECRET: 'development-only-internal-secret-change-me-0123456789',
+} as const;
+
+const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
+  gateway: 4000,
+  accounts: 4001,
+  payments: 4002,
+  policies: 4003,
+  refunds: 4004,
+};
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const mysqlUrl = z
+  .string()
+  .url()
+  .refine((value) => /^mysql:\/\//.test(value), 'must be a mysql:// URL (MariaDB or MySQL)');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
+  ACCOUNTS_PORT: port.default(DEFAULT_PORTS.accounts),
+  PAYMENTS_PORT: port.default(DEFAULT_PORTS.payments),
+  POLICIES_PORT: port.default(DEFAULT_PORTS.policies),
+  REFUNDS_PORT: port.default(DEFAULT_PORTS.refunds),
+  ACCOUNTS_URL: z.string().url().optional(),
+  PAYMENTS_URL: z.string().url().optional(),
+  POLICIES_URL: z.string().url().optional(),
+  REFUNDS_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: mysqlUrl.optional(),
+  ACCOUNTS_DATABASE_URL: mysqlUrl.optional(),
+  PAYMENTS_DATABASE_URL: mysqlUrl.optional(),
+  POLICIES_DATABASE_URL: mysqlUrl.optional(),
+  REFUNDS_DATABASE_URL: mysqlUrl.optional(),
+  DATABASE_NAME_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_]*$/, 'lowercase letters, digits and underscores only')
+    .default('guthaben_'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  SEED_DEMO_DATA: boolean.optional(),
+  JWT_ALGORITHM: z.enum(['HS256', 'RS256', 'ES256', 'EdDSA']).default('HS256'),
+  JWT_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.JWT_SECRET),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_ISSUER: z.string().default('guthaben-dev'),
+  JWT_AUDIENCE: z.string().default('guthaben'),
+  INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.INTERNAL_SIGNING_SECRET),
+  PRINCIPAL_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  INTROSPECTION: boolean.optional(),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().min(1000).default(65_000),
+  GATEWAY_UPSTREAM_IDLE_MS: z.coerce.number().int().min(100).default(4_000),
+});
+
+export type RawEnvironment = z.input<typeof envSchema>;
+
+export interface DatabaseTarget {
+  kind: 'sqlite' | 'mysql';
+  /** File path for SQLite, connection URL (including the database name) for MySQL. */
+  location: string;
+  /** Database name on the MySQL server; the file's base name for SQLite. */
+  database: string;
+}
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  logLevel: string;
+  host: string;
+  ports: Record<SubgraphName | 'gateway', number>;
+  subgraphUrls: Record<SubgraphName, string>;
+  databases: Record<SubgraphName, DatabaseTarget>;
+  databasePoolSize: number;
+  seedDemoData: boolean;
+  jwt: {
+    algorithm: 'HS256' | 'RS256' | 'ES256' | 'EdDSA';
+    secret: string;
+    publicKey?: string;
+    jwksUrl?: string;
+    issuer: string;
+    audience: string;
+  };
+  internalSigningSecret: string;
+  principalMaxAgeSeconds: number;
+  introspection: boolean;
+  shutdownGraceMs: number;
+  subgraphKeepAliveMs: number;
+  gatewayUpstreamIdleMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function databaseTarget(
+  name: SubgraphName,
+  env: z.output<typeof envSchema>,
+): DatabaseTarget {
+  const own = env[`${name.toUpperCase()}_DATABASE_URL` as 'ACCOUNTS_DATABASE_URL'];
+  if (own) {
+    const database = new URL(own).pathname.replace(/^\//, '');
+    if (!database) throw new ConfigError(`${name.toUpperCase()}_DATABASE_URL must name a database`);
+    return { kind: 'mysql', location: own, database };
+  }
+  if (env.DATABASE_URL) {
+    const url = new URL(env.DATABASE_URL);
+    const database = `${env.DATABASE_NAME_PREFIX}${name}`;
+    url.pathname = `/${database}`;
+    return { kind: 'mysql', location: url.toString(), database };
+  }
+  return {
+    kind: 'sqlite',
+    location: `${env.DATA_DIR.replace(/\/$/, '')}/${env.DATABASE_NAME_PREFIX}${name}.sqlite`,
+    database: `${env.DATABASE_NAME_PREFIX}${name}`,
+  };
+}
+
+/** Parses and validates the environment. Call once per process (see `config()`), or with overrides in tests. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== '')),
+  );
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const env = parsed.data;
+  const ports = {
+    gateway: env.GATEWAY_PORT,
+    accounts: env.ACCOUNTS_PORT,
+    payments: env.PAYMENTS_PORT,
+    policies: env.POLICIES_PORT,
+    refunds: env.REFUNDS_PORT,
+  };
+  const subgraphUrl = (name: SubgraphName): string =>
+    env[`${name.toUpperCase()}_URL` as 'ACCOUNTS_URL'] ?? `http://127.0.0.1:${ports[name]}/graphql`;
+  const databases = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [name, databaseTarget(name, env)]),
+  ) as Record<SubgraphName, DatabaseTarget>;
+
+  const config: Config = {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    host: env.HOST,
+    ports,
+    subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name)])) as Record<
+      SubgraphName,
+      string
+    >,
+    databases,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    seedDemoData: env.SEED_DEMO_DATA ?? (env.NODE_ENV === 'development' && databases.accounts.kind === 'sqlite'),
+    jwt: {
+      algorithm: env.JWT_ALGORITHM,
+      secret: env.JWT_SECRET,
+      publicKey: env.JWT_PUBLIC_KEY,
+      jwksUrl: env.JWT_JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    },
+    internalSigningSecret: env.INTERNAL_SIGNING_SECRET,
+    principalMaxAgeSeconds: env.PRINCIPAL_MAX_AGE_SECONDS,
+    introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    subgraphKeepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,
+    gatewayUpstreamIdleMs: env.GATEWAY_UPSTREAM_IDLE_MS,
+  };
+  if (config.gatewayUpstreamIdleMs >= config.subgraphKeepAliveMs) {
+    // Otherwise a subgraph may close a socket the gateway is about to reuse (ECONNRESET).
+    throw new ConfigError('GATEWAY_UPSTREAM_IDLE_MS must be shorter than SUBGRAPH_KEEP_ALIVE_MS');
+  }
+  assertProductionSafe(config);
+  return config;
+}
+
+function assertProductionSafe(config: Config): void {
+  if (config.env !== 'production') return;
+  const problems: string[] = [];
+  if (config.internalSigningSecret === DEVELOPMENT_SECRETS.INTERNAL_SIGNING_SECRET) {
+    problems.push('INTERNAL_SIGNING_SECRET is the development default');
+  }
+  if (config.jwt.algorithm === 'HS256' && config.jwt.secret === DEVELOPMENT_SECRETS.JWT_SECRET) {
+    problems.push('JWT_SECRET is the development default');
+  }
+  if (config.jwt.algorithm !== 'HS256' && !config.jwt.publicKey && !config.jwt.jwksUrl) {
+    problems.push(`JWT_ALGORITHM ${config.jwt.algorithm} needs JWT_PUBLIC_KEY or JWT_JWKS_URL`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Refusing to start in production:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, parsed from the environment on first use. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,114 @@
+import { GraphQLError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
+import { AuthorizationError } from 'type-graphql';
+import type { Logger } from './logger';
+
+/** The closed set of error codes clients may rely on. Anything else is INTERNAL_SERVER_ERROR. */
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'INSUFFICIENT_CREDIT',
+  'SIM_INACTIVE',
+  'RATE_LIMITED',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes produced by graphql-js / Apollo Server themselves for malformed requests. */
+const PROTOCOL_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+const PUBLIC_CODES = new Set<string>([...ERROR_CODES, ...PROTOCOL_CODES]);
+
+export class DomainError extends GraphQLError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...details, code } });
+    this.code = code;
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string, id: string): DomainError =>
+  new DomainError('NOT_FOUND', `${what} ${id} was not found`, { id });
+
+export const badInput = (message: string, field?: string): DomainError =>
+  new DomainError('BAD_USER_INPUT', message, field ? { field } : {});
+
+export const forbidden = (message = 'You are not allowed to do this'): DomainError =>
+  new DomainError('FORBIDDEN', message);
+
+function validationDetails(original: unknown): Record<string, unknown> | undefined {
+  // type-graphql's ArgumentValidationError carries class-validator results; expose only field names and rules.
+  const errors = (original as { extensions?: { validationErrors?: unknown } } | undefined)?.extensions
+    ?.validationErrors;
+  if (!Array.isArray(errors)) return undefined;
+  return {
+    fields: errors.map((error: { property?: string; constraints?: Record<string, string> }) => ({
+      field: error.property,
+      problems: Object.values(error.constraints ?? {}),
+    })),
+  };
+}
+
+/**
+ * Passes domain and protocol errors through unchanged and hides everything else (SQL, stack traces,
+ * host names) behind INTERNAL_SERVER_ERROR, logging the original once.
+ */
+export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    if (original instanceof DomainError) {
+      return withoutStack(formatted, exposeStack);
+    }
+    const validation = validationDetails(original);
+    if (validation) {
+      return {
+        message: 'Argument validation failed',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT', ...validation },
+      };
+    }
+    const code = formatted.extensions?.code;
+    // Public codes pass when graphql-js/Apollo raised them, or when a subgraph sent them to the
+    // gateway (a plain object: the subgraph already hid its internals). A thrown Error with a code
+    // (a driver error, say) is never trusted.
+    if (original instanceof AuthorizationError) {
+      return { ...hidden(formatted), message: 'You are not allowed to do this', extensions: { code: 'FORBIDDEN' } };
+    }
+    const raisedByError = original instanceof Error && !(original instanceof GraphQLError);
+    if (typeof code === 'string' && PUBLIC_CODES.has(code) && !raisedByError) {
+      // A subgraph's INTERNAL_SERVER_ERROR reaches the gateway already masked; any other one is masked here.
+      if (code !== 'INTERNAL_SERVER_ERROR') return withoutStack(formatted, exposeStack);
+      if (!(original instanceof GraphQLError)) return hidden(formatted);
+    }
+    logger.error({ err: original, path: formatted.path }, 'unexpected error hidden from client');
+    return hidden(formatted);
+  };
+}
+
+function hidden(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+function withoutStack(formatted: GraphQLFormattedError, exposeStack: boolean): GraphQLFormattedError {
+  if (exposeStack || !formatted.extensions || !('stacktrace' in formatted.extensions)) return formatted;
+  const { stacktrace: _ignored, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
+}

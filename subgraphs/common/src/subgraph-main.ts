@@ -1,0 +1,17 @@
+import { config } from './config';
+import { exitOnSignals } from './http';
+import { createLogger } from './logger';
+import { startSubgraph } from './subgraph';
+import type { SubgraphDefinition } from './subgraph';
+
+/** The process entry point of a subgraph: start, serve until SIGTERM/SIGINT, stop cleanly. */
+export function runSubgraphMain<S, L>(definition: SubgraphDefinition<S, L>): void {
+  const settings = config();
+  const logger = createLogger(definition.name, settings.logLevel);
+  startSubgraph(definition, settings, { logger })
+    .then((running) => exitOnSignals(logger, running.stop))
+    .catch((error: unknown) => {
+      logger.fatal({ err: error }, 'subgraph failed to start');
+      process.exit(1);
+    });
+}
