@@ -1,0 +1,61 @@
+import { ConfigError, DEVELOPMENT_SECRETS, loadConfig } from './config';
+
+describe('config', () => {
+  it('defaults to embedded SQLite files under ./data with one database per subgraph', () => {
+    const config = loadConfig({});
+    expect(config.databases.accounts).toEqual({
+      kind: 'sqlite',
+      location: './data/guthaben_accounts.sqlite',
+      database: 'guthaben_accounts',
+    });
+    expect(config.subgraphUrls.policies).toBe('http://127.0.0.1:4003/graphql');
+    expect(config.ports.gateway).toBe(4000);
+    expect(config.seedDemoData).toBe(true);
+    expect(config.introspection).toBe(true);
+  });
+
+  it('switches every subgraph to its own MariaDB database with one server URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:3306' });
+    expect(config.databases.refunds).toEqual({
+      kind: 'mysql',
+      location: 'mysql://root@127.0.0.1:3306/guthaben_refunds',
+      database: 'guthaben_refunds',
+    });
+    expect(config.seedDemoData).toBe(false);
+  });
+
+  it('lets one subgraph use a URL of its own', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'mysql://root@127.0.0.1:3306',
+      PAYMENTS_DATABASE_URL: 'mysql://app:pw@db.internal:3307/pay',
+    });
+    expect(config.databases.payments).toEqual({ kind: 'mysql', location: 'mysql://app:pw@db.internal:3307/pay', database: 'pay' });
+    expect(config.databases.accounts.database).toBe('guthaben_accounts');
+  });
+
+  it('names every invalid setting at once', () => {
+    let message = '';
+    try {
+      loadConfig({ GATEWAY_PORT: 'eighty', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/GATEWAY_PORT: /);
+    expect(message).toMatch(/DATABASE_URL: must be a mysql:\/\/ URL/);
+    expect(message).toMatch(/LOG_LEVEL: /);
+  });
+
+  it('refuses to start in production with development secrets', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_SECRETS.JWT_SECRET, INTERNAL_SIGNING_SECRET: 'x'.repeat(40) })).toThrow(
+      /JWT_SECRET is the development default/,
+    );
+    const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), INTERNAL_SIGNING_SECRET: 'i'.repeat(40) });
+    expect(production.introspection).toBe(false);
+  });
+
+  it('keeps the gateway\'s idle sockets shorter than the subgraphs\' keep-alive', () => {
+    expect(() => loadConfig({ GATEWAY_UPSTREAM_IDLE_MS: '70000', SUBGRAPH_KEEP_ALIVE_MS: '65000' })).toThrow(/shorter/);
+  });
+});
