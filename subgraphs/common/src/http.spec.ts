@@ -59,7 +59,8 @@ describe('http service', () => {
     });
     const big = await fetch(`${service.url}/echo`, { method: 'POST', body: 'x'.repeat(1000) });
     expect(big.status).toBe(413);
-    expect((await big.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    const refused = (await big.json()) as { errors: { extensions: { code: string } }[] };
+    expect(refused.errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
     const small = await fetch(`${service.url}/echo`, { method: 'POST', body: 'hello' });
     expect(await small.text()).toBe('hello');
     expect((await fetch(`${service.url}/nowhere`)).status).toBe(404);
