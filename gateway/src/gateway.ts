@@ -113,6 +113,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // Our own signal handling drains HTTP first; Apollo's would stop and re-kill the process mid-drain.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger, false),
     plugins: [
       requireAuthentication,

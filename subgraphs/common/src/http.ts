@@ -254,26 +254,33 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
   return { server, port, url: `http://${options.host}:${port}`, close };
 }
 
-/** Runs `stop` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */
-export function exitOnSignals(logger: Logger, stop: () => Promise<void>): void {
+/**
+ * Runs `stop` once on SIGTERM or SIGINT, then exits. Ctrl-C under `npm start` delivers the signal
+ * to every process of the group and the process manager forwards another, so repeats are ignored;
+ * a shutdown that hangs past the deadline exits anyway.
+ */
+export function exitOnSignals(logger: Logger, stop: () => Promise<void>, deadlineMs = 15_000): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal, exiting now');
-      process.exit(1);
-    }
+    if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // pino writes asynchronously: flush before exiting so the last lines are not lost.
+    const exit = (code: number): void => logger.flush(() => process.exit(code));
+    setTimeout(() => {
+      logger.error('shutdown took too long, exiting');
+      exit(1);
+    }, deadlineMs).unref();
     stop()
       .then(() => {
         logger.info('stopped cleanly');
-        process.exit(0);
+        exit(0);
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exit(1);
       });
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

@@ -9,7 +9,7 @@ export function runSubgraphMain<S, L>(definition: SubgraphDefinition<S, L>): voi
   const settings = config();
   const logger = createLogger(definition.name, settings.logLevel);
   startSubgraph(definition, settings, { logger })
-    .then((running) => exitOnSignals(logger, running.stop))
+    .then((running) => exitOnSignals(logger, running.stop, settings.shutdownGraceMs + 5000))
     .catch((error: unknown) => {
       logger.fatal({ err: error }, 'subgraph failed to start');
       process.exit(1);

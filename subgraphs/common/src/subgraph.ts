@@ -84,6 +84,8 @@ export async function startSubgraph<Services, Loaders>(
     introspection: true,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
+    // Our own signal handling drains HTTP first; Apollo's would stop and re-kill the process mid-drain.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger, false),
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     logger,
