@@ -1,0 +1,54 @@
+import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
+import { loadConfig } from '../../subgraphs/common/src/config';
+import { TokenError, createTokenVerifier, issueDevelopmentToken } from './jwt';
+
+describe('access tokens', () => {
+  const config = loadConfig({});
+
+  it('turns a development token into the principal it names', async () => {
+    const verify = await createTokenVerifier(config);
+    const token = await issueDevelopmentToken(config, { sub: 'app', role: 'partner', brand: 'CONGSTAR' });
+    await expect(verify(token)).resolves.toEqual({ role: 'partner', subject: 'app', brand: 'CONGSTAR' });
+    const customer = await issueDevelopmentToken(config, { sub: 'c', role: 'customer', account_id: 'acc-1' });
+    await expect(verify(customer)).resolves.toEqual({ role: 'customer', subject: 'c', accountId: 'acc-1' });
+  });
+
+  it('refuses tokens without exp, with the wrong issuer or audience, or with claims that do not fit the role', async () => {
+    const verify = await createTokenVerifier(config);
+    const key = new TextEncoder().encode(config.jwt.secret);
+    const base = () => new SignJWT({ role: 'operator' }).setProtectedHeader({ alg: 'HS256' }).setSubject('o');
+    const noExp = await base().setIssuer(config.jwt.issuer).setAudience(config.jwt.audience).sign(key);
+    await expect(verify(noExp)).rejects.toBeInstanceOf(TokenError);
+    const wrongIssuer = await base().setIssuer('someone-else').setAudience(config.jwt.audience).setExpirationTime('5m').sign(key);
+    await expect(verify(wrongIssuer)).rejects.toBeInstanceOf(TokenError);
+    const wrongAudience = await base().setIssuer(config.jwt.issuer).setAudience('other').setExpirationTime('5m').sign(key);
+    await expect(verify(wrongAudience)).rejects.toBeInstanceOf(TokenError);
+    const notYet = await base().setIssuer(config.jwt.issuer).setAudience(config.jwt.audience).setNotBefore('10m').setExpirationTime('20m').sign(key);
+    await expect(verify(notYet)).rejects.toBeInstanceOf(TokenError);
+    const partnerWithoutBrand = await new SignJWT({ role: 'partner' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('p')
+      .setIssuer(config.jwt.issuer)
+      .setAudience(config.jwt.audience)
+      .setExpirationTime('5m')
+      .sign(key);
+    await expect(verify(partnerWithoutBrand)).rejects.toThrow('partner token needs a known brand');
+    await expect(issueDevelopmentToken(config, { sub: 'x', role: 'partner', brand: 'NOT_A_BRAND' })).rejects.toBeInstanceOf(TokenError);
+  });
+
+  it('pins the configured algorithm: with ES256 and a public key, an HS256 token is refused', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const production = loadConfig({ JWT_ALGORITHM: 'ES256', JWT_PUBLIC_KEY: await exportSPKI(publicKey) });
+    const verify = await createTokenVerifier(production);
+    const good = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('ops')
+      .setIssuer(production.jwt.issuer)
+      .setAudience(production.jwt.audience)
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    await expect(verify(good)).resolves.toEqual({ role: 'admin', subject: 'ops' });
+    const hs = await issueDevelopmentToken(config, { sub: 'ops', role: 'admin' });
+    await expect(verify(hs)).rejects.toBeInstanceOf(TokenError);
+  });
+});
