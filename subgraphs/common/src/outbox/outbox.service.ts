@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { IsNull, LessThanOrEqual } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { TransactionRunner } from '../transaction';
+import { OutboxMessageEntity } from './outbox-message.entity';
+
+export interface OutboxMessage<Payload = unknown> {
+  id: number;
+  topic: string;
+  dedupeKey: string;
+  payload: Payload;
+  attempts: number;
+}
+
+/**
+ * Delivers one message. Throwing means "not delivered, try again later". What it returns runs in
+ * the transaction that marks the message delivered, for local consequences of the delivery.
+ */
+export type OutboxHandler = (message: OutboxMessage) => Promise<((manager: EntityManager) => Promise<void>) | void>;
+
+export interface OutboxRelayOptions {
+  batchSize?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Writes messages inside the caller's transaction. */
+export async function enqueueOutboxMessage(
+  manager: EntityManager,
+  clock: Clock,
+  message: { topic: string; dedupeKey: string; payload: unknown },
+): Promise<void> {
+  const repository = manager.getRepository(OutboxMessageEntity);
+  if (await repository.existsBy({ dedupeKey: message.dedupeKey })) return;
+  const now = clock.now();
+  await repository.insert({
+    topic: message.topic,
+    dedupeKey: message.dedupeKey,
+    payload: JSON.stringify(message.payload),
+    attempts: 0,
+    nextAttemptAt: now,
+    leaseUntil: null,
+    leaseOwner: null,
+    deliveredAt: null,
+    lastError: null,
+    createdAt: now,
+  });
+}
+
+/**
+ * Polls due messages and hands them to their topic's handler. Several relays (processes) may run
+ * at once: rows are claimed with a lease under SELECT … FOR UPDATE SKIP LOCKED, so each message
+ * is worked on by one relay at a time, and a crashed relay's lease simply runs out.
+ */
+export class OutboxRelay {
+  private readonly owner = randomUUID();
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly maxBackoffMs: number;
+
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly handlers: Record<string, OutboxHandler>,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    options: OutboxRelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 20;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 250;
+    this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  }
+
+  /** One pass over due messages; returns how many were delivered and how many failed. */
+  async runOnce(): Promise<{ delivered: number; failed: number }> {
+    const claimed = await this.claim();
+    let delivered = 0;
+    let failed = 0;
+    for (const row of claimed) {
+      const message: OutboxMessage = {
+        id: row.id,
+        topic: row.topic,
+        dedupeKey: row.dedupeKey,
+        payload: JSON.parse(row.payload) as unknown,
+        attempts: row.attempts,
+      };
+      const handler = this.handlers[row.topic];
+      try {
+        if (!handler) throw new Error(`no handler for topic ${row.topic}`);
+        const afterDelivery = await handler(message);
+        await this.transactions.run(async (manager) => {
+          const result = await manager
+            .getRepository(OutboxMessageEntity)
+            .update(
+              { id: row.id, leaseOwner: this.owner },
+              { deliveredAt: this.clock.now(), leaseOwner: null, leaseUntil: null, lastError: null, attempts: row.attempts + 1 },
+            );
+          // Lease lost to another relay (we were too slow): it delivers again, idempotently, and owns the follow-up.
+          if (result.affected === 1 && afterDelivery) await afterDelivery(manager);
+        });
+        delivered += 1;
+      } catch (error) {
+        failed += 1;
+        const attempts = row.attempts + 1;
+        const backoff = Math.min(this.maxBackoffMs, 500 * 2 ** Math.min(attempts, 16));
+        this.logger.warn({ outboxId: row.id, topic: row.topic, attempts, err: error }, 'outbox delivery failed, will retry');
+        await this.transactions.run((manager) =>
+          manager.getRepository(OutboxMessageEntity).update(
+            { id: row.id, leaseOwner: this.owner },
+            {
+              attempts,
+              nextAttemptAt: new Date(this.clock.now().getTime() + backoff),
+              leaseOwner: null,
+              leaseUntil: null,
+              lastError: String((error as Error)?.message ?? error).slice(0, 500),
+            },
+          ),
+        );
+      }
+    }
+    return { delivered, failed };
+  }
+
+  private claim(): Promise<OutboxMessageEntity[]> {
+    return this.transactions.run(async (manager) => {
+      const now = this.clock.now();
+      const repository = manager.getRepository(OutboxMessageEntity);
+      let query = repository
+        .createQueryBuilder('message')
+        .where('message.delivered_at IS NULL')
+        .andWhere('message.next_attempt_at <= :now', { now })
+        .andWhere('(message.lease_until IS NULL OR message.lease_until < :now)', { now })
+        .orderBy('message.id', 'ASC')
+        .limit(this.batchSize);
+      if (this.transactions.usesRowLocks) query = query.setLock('pessimistic_write').setOnLocked('skip_locked');
+      const rows = await query.getMany();
+      if (rows.length === 0) return [];
+      const leaseUntil = new Date(now.getTime() + this.leaseMs);
+      for (const row of rows) {
+        await repository.update({ id: row.id }, { leaseOwner: this.owner, leaseUntil });
+      }
+      return rows;
+    });
+  }
+
+  /** Undelivered messages, for readiness and metrics (outbox lag). */
+  async pending(manager: EntityManager): Promise<{ count: number; oldest: Date | null }> {
+    const repository = manager.getRepository(OutboxMessageEntity);
+    const count = await repository.countBy({ deliveredAt: IsNull() });
+    const oldest = await repository.findOne({ where: { deliveredAt: IsNull(), nextAttemptAt: LessThanOrEqual(this.clock.now()) }, order: { id: 'ASC' } });
+    return { count, oldest: oldest?.createdAt ?? null };
+  }
+
+  /** Polls until stopped; stopping waits for the pass in progress. */
+  start(): () => Promise<void> {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let current: Promise<unknown> = Promise.resolve();
+    const loop = (): void => {
+      if (stopped) return;
+      current = this.runOnce()
+        .catch((error: unknown) => this.logger.error({ err: error }, 'outbox relay pass failed'))
+        .finally(() => {
+          if (!stopped) timer = setTimeout(loop, this.pollMs);
+        });
+    };
+    loop();
+    return async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await current;
+    };
+  }
+}

@@ -1,0 +1,102 @@
+import pino from 'pino';
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { FixedClock } from '../src/clock';
+import { openDataSource } from '../src/data-source';
+import { OutboxMessageEntity } from '../src/outbox/outbox-message.entity';
+import { OutboxRelay, enqueueOutboxMessage } from '../src/outbox/outbox.service';
+import type { OutboxMessage } from '../src/outbox/outbox.service';
+import { createOutboxTable } from '../src/outbox/outbox-table.migration-helper';
+import { createTestConfig, testDatabaseKind } from '../src/testing/test-database';
+import { TransactionRunner } from '../src/transaction';
+
+class CreateOutboxForTest1700000000000 implements MigrationInterface {
+  name = 'CreateOutboxForTest1700000000000';
+  up = (queryRunner: QueryRunner) => createOutboxTable(queryRunner);
+  down = (queryRunner: QueryRunner) => queryRunner.dropTable('outbox_message');
+}
+
+describe(`outbox relay on ${testDatabaseKind()}`, () => {
+  let dataSource: DataSource;
+  let cleanup: () => Promise<void>;
+  let transactions: TransactionRunner;
+  const clock = new FixedClock(new Date('2026-01-01T00:00:00Z'));
+  const logger = pino({ level: 'silent' });
+
+  beforeAll(async () => {
+    const test = createTestConfig();
+    cleanup = test.cleanup;
+    dataSource = await openDataSource({
+      target: test.config.databases.payments,
+      entities: [OutboxMessageEntity],
+      migrations: [CreateOutboxForTest1700000000000],
+      poolSize: 10,
+    });
+    await dataSource.runMigrations();
+    transactions = new TransactionRunner(dataSource);
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await cleanup();
+  });
+  beforeEach(() => dataSource.getRepository(OutboxMessageEntity).clear());
+
+  const enqueue = (count: number, topic = 'credit') =>
+    transactions.run(async (manager) => {
+      for (let i = 0; i < count; i += 1) await enqueueOutboxMessage(manager, clock, { topic, dedupeKey: `${topic}:${i}`, payload: { n: i } });
+    });
+
+  it('writes one message per dedupe key', async () => {
+    await enqueue(3);
+    await enqueue(3);
+    expect(await dataSource.getRepository(OutboxMessageEntity).count()).toBe(3);
+  });
+
+  it('retries a failed delivery with backoff and runs the follow-up only once delivered', async () => {
+    await enqueue(1);
+    let calls = 0;
+    const followUps: number[] = [];
+    const relay = new OutboxRelay(
+      transactions,
+      {
+        credit: async (message: OutboxMessage) => {
+          calls += 1;
+          if (calls < 3) throw new Error('accounts unreachable');
+          return async () => void followUps.push((message.payload as { n: number }).n);
+        },
+      },
+      clock,
+      logger,
+    );
+    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 1 });
+    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0 });
+    clock.advanceMs(60_000);
+    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 1 });
+    clock.advanceMs(60_000);
+    expect(await relay.runOnce()).toEqual({ delivered: 1, failed: 0 });
+    clock.advanceMs(60_000);
+    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0 });
+    expect(calls).toBe(3);
+    expect(followUps).toEqual([0]);
+    const stored = await dataSource.getRepository(OutboxMessageEntity).findOneByOrFail({ dedupeKey: 'credit:0' });
+    expect(stored.attempts).toBe(3);
+    expect(stored.deliveredAt).not.toBeNull();
+  });
+
+  it('lets two relays run at once without handing one message to both', async () => {
+    await enqueue(40);
+    const seen = new Map<string, number>();
+    const handler = async (message: OutboxMessage) => {
+      seen.set(message.dedupeKey, (seen.get(message.dedupeKey) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    };
+    const relays = [0, 1].map(() => new OutboxRelay(transactions, { credit: handler }, clock, logger, { batchSize: 5 }));
+    let delivered = 0;
+    for (let round = 0; round < 20 && delivered < 40; round += 1) {
+      const results = await Promise.all(relays.map((relay) => relay.runOnce()));
+      delivered += results.reduce((sum, result) => sum + result.delivered, 0);
+    }
+    expect(delivered).toBe(40);
+    expect(seen.size).toBe(40);
+    expect([...seen.values()].every((count) => count === 1)).toBe(true);
+  });
+});
