@@ -22,7 +22,12 @@ async function main(): Promise<void> {
         applied.length > 0 ? 'migrations applied' : 'schema up to date',
       );
       if (seed && definition.seed) {
-        const runtime = { config: settings, dataSource, logger: logger.child({ subgraph: definition.name }) };
+        const runtime = {
+          config: settings,
+          dataSource,
+          logger: logger.child({ subgraph: definition.name }),
+          selfUrl: () => settings.subgraphUrls[definition.name].replace(/\/graphql$/, ''),
+        };
         await definition.seed(definition.createServices(runtime), runtime);
       }
     } finally {

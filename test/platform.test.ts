@@ -46,7 +46,7 @@ describe('platform: the federated stack end to end', () => {
         balance: { cents: number; currency: string; formatted: string };
         brand: { code: string; name: string; network: string };
         balanceQueryCode: string;
-        topUps: unknown[];
+        topUps: { nodes: unknown[] };
         payouts: unknown[];
       };
     }>(
@@ -57,7 +57,7 @@ describe('platform: the federated stack end to end', () => {
           balance { cents currency formatted }
           brand { code name network }
           balanceQueryCode
-          topUps(first: 5) { id }
+          topUps(first: 5) { nodes { id } }
           payouts { id }
         }
       }`,
@@ -69,7 +69,7 @@ describe('platform: the federated stack end to end', () => {
       balance: { cents: 1265, currency: 'EUR', formatted: '12,65\u00a0€' },
       brand: { code: 'CONGSTAR', name: 'congstar Prepaid', network: 'TELEKOM' },
       balanceQueryCode: '*100#',
-      topUps: [],
+      topUps: { nodes: [] },
       payouts: [],
     });
   });

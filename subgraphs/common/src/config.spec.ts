@@ -51,7 +51,18 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_SECRETS.JWT_SECRET, INTERNAL_SIGNING_SECRET: 'x'.repeat(40) })).toThrow(
       /JWT_SECRET is the development default/,
     );
-    const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), INTERNAL_SIGNING_SECRET: 'i'.repeat(40) });
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), INTERNAL_SIGNING_SECRET: 'i'.repeat(40) })).toThrow(
+      /PAYMENT_WEBHOOK_SECRET is the development default[\s\S]*VOUCHER_PEPPER is the development default/,
+    );
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'j'.repeat(40),
+      INTERNAL_SIGNING_SECRET: 'i'.repeat(40),
+      PAYMENT_WEBHOOK_SECRET: 'p'.repeat(40),
+      WHATSAPP_APP_SECRET: 'w'.repeat(40),
+      WHATSAPP_VERIFY_TOKEN: 'v'.repeat(20),
+      VOUCHER_PEPPER: 'x'.repeat(40),
+    });
     expect(production.introspection).toBe(false);
   });
 

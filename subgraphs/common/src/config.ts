@@ -7,6 +7,10 @@ export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const DEVELOPMENT_SECRETS = {
   JWT_SECRET: 'development-only-jwt-secret-change-me-0123456789',
   INTERNAL_SIGNING_SECRET: 'development-only-internal-secret-change-me-0123456789',
+  PAYMENT_WEBHOOK_SECRET: 'development-only-payment-webhook-secret-0123456789',
+  WHATSAPP_APP_SECRET: 'development-only-whatsapp-app-secret-0123456789',
+  WHATSAPP_VERIFY_TOKEN: 'development-only-whatsapp-verify-token',
+  VOUCHER_PEPPER: 'development-only-voucher-pepper-0123456789abcdef',
 } as const;
 
 const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
@@ -62,6 +66,15 @@ const envSchema = z.object({
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.INTERNAL_SIGNING_SECRET),
   PRINCIPAL_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   INTROSPECTION: boolean.optional(),
+  PAYMENT_PAGE_BASE_URL: z.string().url().optional(),
+  PAYMENT_WEBHOOK_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.PAYMENT_WEBHOOK_SECRET),
+  PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  PAYMENT_ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  WHATSAPP_APP_SECRET: z.string().min(16).default(DEVELOPMENT_SECRETS.WHATSAPP_APP_SECRET),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(8).default(DEVELOPMENT_SECRETS.WHATSAPP_VERIFY_TOKEN),
+  VOUCHER_PEPPER: z.string().min(32).default(DEVELOPMENT_SECRETS.VOUCHER_PEPPER),
+  VOUCHER_FAILED_ATTEMPTS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().min(1000).default(65_000),
   GATEWAY_UPSTREAM_IDLE_MS: z.coerce.number().int().min(100).default(4_000),
@@ -96,6 +109,18 @@ export interface Config {
   };
   internalSigningSecret: string;
   principalMaxAgeSeconds: number;
+  payments: {
+    /** Where customers open the hosted payment page (`<base>/pay/<token>`). */
+    pageBaseUrl: string;
+    webhookSecret: string;
+    webhookToleranceSeconds: number;
+    orderTtlMinutes: number;
+    whatsAppAppSecret: string;
+    whatsAppVerifyToken: string;
+    voucherPepper: string;
+    voucherFailedAttemptsPerHour: number;
+  };
+  outboxPollMs: number;
   introspection: boolean;
   shutdownGraceMs: number;
   subgraphKeepAliveMs: number;
@@ -177,6 +202,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     internalSigningSecret: env.INTERNAL_SIGNING_SECRET,
     principalMaxAgeSeconds: env.PRINCIPAL_MAX_AGE_SECONDS,
+    payments: {
+      pageBaseUrl: (env.PAYMENT_PAGE_BASE_URL ?? `http://localhost:${ports.payments}`).replace(/\/$/, ''),
+      webhookSecret: env.PAYMENT_WEBHOOK_SECRET,
+      webhookToleranceSeconds: env.PAYMENT_WEBHOOK_TOLERANCE_SECONDS,
+      orderTtlMinutes: env.PAYMENT_ORDER_TTL_MINUTES,
+      whatsAppAppSecret: env.WHATSAPP_APP_SECRET,
+      whatsAppVerifyToken: env.WHATSAPP_VERIFY_TOKEN,
+      voucherPepper: env.VOUCHER_PEPPER,
+      voucherFailedAttemptsPerHour: env.VOUCHER_FAILED_ATTEMPTS_PER_HOUR,
+    },
+    outboxPollMs: env.OUTBOX_POLL_MS,
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     subgraphKeepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,
@@ -198,6 +234,15 @@ function assertProductionSafe(config: Config): void {
   }
   if (config.jwt.algorithm === 'HS256' && config.jwt.secret === DEVELOPMENT_SECRETS.JWT_SECRET) {
     problems.push('JWT_SECRET is the development default');
+  }
+  const developmentDefaults: [string, string][] = [
+    ['PAYMENT_WEBHOOK_SECRET', config.payments.webhookSecret],
+    ['WHATSAPP_APP_SECRET', config.payments.whatsAppAppSecret],
+    ['WHATSAPP_VERIFY_TOKEN', config.payments.whatsAppVerifyToken],
+    ['VOUCHER_PEPPER', config.payments.voucherPepper],
+  ];
+  for (const [name, value] of developmentDefaults) {
+    if (value === DEVELOPMENT_SECRETS[name as keyof typeof DEVELOPMENT_SECRETS]) problems.push(`${name} is the development default`);
   }
   if (config.jwt.algorithm !== 'HS256' && !config.jwt.publicKey && !config.jwt.jwksUrl) {
     problems.push(`JWT_ALGORITHM ${config.jwt.algorithm} needs JWT_PUBLIC_KEY or JWT_JWKS_URL`);

@@ -12,7 +12,10 @@ export const ERROR_CODES = [
   'CONFLICT',
   'INSUFFICIENT_CREDIT',
   'SIM_INACTIVE',
+  'THIRD_PARTY_BLOCKED',
   'RATE_LIMITED',
+  'VOUCHER_INVALID',
+  'VOUCHER_ALREADY_REDEEMED',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

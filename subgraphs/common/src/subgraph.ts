@@ -19,6 +19,8 @@ export interface SubgraphRuntime {
   config: Config;
   dataSource: DataSource;
   logger: Logger;
+  /** This subgraph's own base URL once it listens (e.g. for webhooks a development adapter sends to itself). */
+  selfUrl: () => string;
 }
 
 /** Everything a subgraph is made of; `startSubgraph` wires it to HTTP, the database and auth. */
@@ -74,7 +76,16 @@ export async function startSubgraph<Services, Loaders>(
     await dataSource.destroy();
     throw new Error(`${definition.name}: database has pending migrations; run \`npm run migrate\` first`);
   }
-  const runtime: SubgraphRuntime = { config, dataSource, logger };
+  let boundUrl: string | undefined;
+  const runtime: SubgraphRuntime = {
+    config,
+    dataSource,
+    logger,
+    selfUrl: () => {
+      if (!boundUrl) throw new Error(`${definition.name} is not listening yet`);
+      return boundUrl;
+    },
+  };
   const services = definition.createServices(runtime);
   const schema = await definition.buildSchema();
 
@@ -142,6 +153,7 @@ export async function startSubgraph<Services, Loaders>(
     keepAliveMs: config.subgraphKeepAliveMs,
     shutdownGraceMs: config.shutdownGraceMs,
   });
+  boundUrl = http.url;
   const stopBackground = definition.startBackground?.(services, runtime);
   logger.info({ url: `${http.url}/graphql`, database: config.databases[definition.name].kind }, 'subgraph ready');
 

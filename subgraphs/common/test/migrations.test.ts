@@ -14,10 +14,20 @@ describe(`migrations on ${testDatabaseKind()}`, () => {
         expect(applied.length).toBe((definition.migrations as unknown[]).length);
         expect(await dataSource.showMigrations()).toBe(false);
         const tables = dataSource.entityMetadatas.map((metadata) => metadata.tableName);
-        for (const table of tables) expect(await dataSource.createQueryRunner().hasTable(table)).toBe(true);
+        const existing = async () => {
+          const queryRunner = dataSource.createQueryRunner();
+          try {
+            const found: string[] = [];
+            for (const table of tables) if (await queryRunner.hasTable(table)) found.push(table);
+            return found;
+          } finally {
+            await queryRunner.release();
+          }
+        };
+        expect(await existing()).toEqual(tables);
 
         for (let i = 0; i < applied.length; i += 1) await dataSource.undoLastMigration({ transaction: 'each' });
-        for (const table of tables) expect(await dataSource.createQueryRunner().hasTable(table)).toBe(false);
+        expect(await existing()).toEqual([]);
 
         await dataSource.runMigrations({ transaction: 'each' });
         expect(await dataSource.showMigrations()).toBe(false);

@@ -1,19 +1,232 @@
-import type { SubgraphDefinition } from '../../common/src/subgraph';
+import { systemClock } from '../../common/src/clock';
+import type { Clock } from '../../common/src/clock';
+import { sendJson } from '../../common/src/http';
+import type { Route } from '../../common/src/http';
+import { OutboxMessageEntity } from '../../common/src/outbox/outbox-message.entity';
+import { OutboxRelay } from '../../common/src/outbox/outbox.service';
+import type { OutboxHandler, OutboxMessage } from '../../common/src/outbox/outbox.service';
+import type { PaymentMethod } from '../../common/src/policy/policy-document';
+import { SubgraphClient } from '../../common/src/subgraph-client';
+import type { SubgraphDefinition, SubgraphRuntime } from '../../common/src/subgraph';
+import { TransactionRunner } from '../../common/src/transaction';
+import { AccountsHttpAdapter } from './adapters/accounts-http.adapter';
+import { DevelopmentPaymentProvider } from './adapters/development-payment-provider.adapter';
+import { PoliciesHttpAdapter } from './adapters/policies-http.adapter';
+import { AutoTopUpRuleEntity } from './entities/auto-top-up-rule.entity';
+import { PaymentEventEntity } from './entities/payment-event.entity';
 import { TopUpOrderEntity } from './entities/top-up-order.entity';
+import type { OrderPaymentMethod, TopUpChannel } from './entities/top-up-order.entity';
+import { VoucherAttemptEntity, VoucherBatchEntity, VoucherEntity } from './entities/voucher.entity';
+import { WhatsAppMessageEntity } from './entities/whatsapp-message.entity';
 import { CreateTopUpOrders1763800000200 } from './migrations/1763800000200-create-top-up-orders.migration';
+import { AddPaymentFlow1763800000210 } from './migrations/1763800000210-add-payment-flow.migration';
+import type { AccountsPort } from './ports/accounts.port';
+import type { PoliciesPort } from './ports/policies.port';
+import { paymentPageRoutes } from './routes/payment-page.routes';
 import { buildPaymentsSchema } from './schema';
 import type { PaymentsLoaders } from './schema';
-import { TopUpService } from './services/top-up.service';
+import { AutoTopUpService, NOTIFICATION_TOPIC } from './services/auto-top-up.service';
+import { PAYMENT_SIGNATURE_HEADER, PaymentWebhookService } from './services/payment-webhook.service';
+import { CREDIT_TOPIC, TopUpService } from './services/top-up.service';
+import type { CreditMessage } from './services/top-up.service';
+import { VoucherService } from './services/voucher.service';
+import { LoggingWhatsAppSender, WHATSAPP_SEND_TOPIC, WHATSAPP_SIGNATURE_HEADER, WhatsAppService } from './services/whatsapp.service';
+import type { WhatsAppSendMessage } from './services/whatsapp.service';
+
+export const PAYMENT_WEBHOOK_PATH = '/webhooks/payment-provider';
+export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
 
 export interface PaymentsServices {
+  clock: Clock;
   topUps: TopUpService;
+  webhooks: PaymentWebhookService;
+  whatsApp: WhatsAppService;
+  vouchers: VoucherService;
+  autoTopUps: AutoTopUpService;
+  provider: DevelopmentPaymentProvider;
+  relay: OutboxRelay;
+  accounts: AccountsPort;
+  policies: PoliciesPort;
+  checkoutUrl: (order: TopUpOrderEntity) => string;
+  allowedMethods: (brandCode: string, channel: TopUpChannel) => Promise<OrderPaymentMethod[]>;
+  runJobs: () => Promise<void>;
 }
 
-export const paymentsSubgraph: SubgraphDefinition<PaymentsServices, PaymentsLoaders> = {
-  name: 'payments',
-  entities: [TopUpOrderEntity],
-  migrations: [CreateTopUpOrders1763800000200],
-  buildSchema: buildPaymentsSchema,
-  createServices: ({ dataSource }) => ({ topUps: new TopUpService(dataSource.getRepository(TopUpOrderEntity)) }),
-  createLoaders: () => ({}),
-};
+export interface PaymentsOptions {
+  clock?: Clock;
+  /** Replaces the accounts adapter (the accounts subgraph over HTTP), e.g. to fail deliveries in a test. */
+  accounts?: (runtime: SubgraphRuntime) => AccountsPort;
+  backgroundJobsMs?: number | null;
+}
+
+const DEFAULT_METHODS: OrderPaymentMethod[] = ['PAYPAL', 'SOFORTUEBERWEISUNG', 'VISA', 'MASTERCARD'];
+
+export function createPaymentsServices(runtime: SubgraphRuntime, options: PaymentsOptions = {}): PaymentsServices {
+  const { dataSource, config, logger } = runtime;
+  const clock = options.clock ?? systemClock;
+  const transactions = new TransactionRunner(dataSource);
+  const accounts = options.accounts?.(runtime) ?? new AccountsHttpAdapter(new SubgraphClient(config, 'accounts', 'payments'));
+  const accountsClient = new SubgraphClient(config, 'accounts', 'payments');
+  const policies = new PoliciesHttpAdapter(new SubgraphClient(config, 'policies', 'payments'));
+  const topUps = new TopUpService(dataSource.getRepository(TopUpOrderEntity), transactions, accounts, policies, clock, config.payments.orderTtlMinutes);
+  const provider = new DevelopmentPaymentProvider(
+    config.payments.pageBaseUrl,
+    () => `${runtime.selfUrl()}${PAYMENT_WEBHOOK_PATH}`,
+    config.payments.webhookSecret,
+    clock,
+    logger,
+  );
+  const autoTopUps = new AutoTopUpService(dataSource.getRepository(AutoTopUpRuleEntity), transactions, topUps, provider, clock, logger);
+  const webhooks = new PaymentWebhookService(transactions, topUps, autoTopUps, clock, logger, config.payments.webhookSecret, config.payments.webhookToleranceSeconds);
+  const whatsApp = new WhatsAppService(
+    dataSource.getRepository(WhatsAppMessageEntity),
+    transactions,
+    topUps,
+    provider,
+    clock,
+    logger,
+    config.payments.whatsAppAppSecret,
+    config.payments.whatsAppVerifyToken,
+  );
+  const sender = new LoggingWhatsAppSender(dataSource.getRepository(WhatsAppMessageEntity), clock);
+  const vouchers = new VoucherService(
+    dataSource.getRepository(VoucherAttemptEntity),
+    transactions,
+    topUps,
+    clock,
+    config.payments.voucherPepper,
+    config.payments.voucherFailedAttemptsPerHour,
+  );
+
+  const handlers: Record<string, OutboxHandler> = {
+    // Exactly-once crediting: the ledger deduplicates by reference = order id, the relay retries until acknowledged.
+    [CREDIT_TOPIC]: async (message: OutboxMessage) => {
+      const credit = message.payload as CreditMessage;
+      const result = await accounts.credit({
+        accountId: credit.accountId,
+        amountCents: credit.amountCents,
+        reference: credit.orderId,
+        reason: `Aufladung (${credit.channel})`,
+      });
+      return async (manager) => {
+        const order = await topUps.markCredited(manager, credit.orderId);
+        if (!order) return;
+        await autoTopUps.onCredited(manager, order, result.balanceCents);
+        if (order.channel === 'WHATSAPP') {
+          const account = await accounts.findById(order.accountId);
+          if (account) await whatsApp.confirmCredited(manager, order, account.msisdn, result.balanceCents);
+        }
+      };
+    },
+    [WHATSAPP_SEND_TOPIC]: async (message: OutboxMessage) => {
+      const send = message.payload as WhatsAppSendMessage;
+      await sender.send(send.to, send.text, send.orderId);
+    },
+    [NOTIFICATION_TOPIC]: async (message: OutboxMessage) => {
+      const notification = message.payload as { accountId: string; kind: string; message: string; reference: string };
+      await accountsClient.request(
+        `mutation Notify($input: NotificationInput!) { createNotification(input: $input) { id } }`,
+        { input: notification },
+      );
+    },
+  };
+  const relay = new OutboxRelay(transactions, handlers, clock, logger, { pollMs: config.outboxPollMs });
+
+  const allowedMethods = async (brandCode: string, channel: TopUpChannel): Promise<OrderPaymentMethod[]> => {
+    const policy = await policies.topUpPolicy(brandCode, clock.now());
+    const listed = policy.topUp.channels.find((candidate) => candidate.kind === channel)?.paymentMethods;
+    return ((listed as PaymentMethod[] | null) ?? DEFAULT_METHODS).filter((method): method is OrderPaymentMethod =>
+      (DEFAULT_METHODS as string[]).concat('SEPA_DIRECT_DEBIT').includes(method),
+    );
+  };
+
+  return {
+    clock,
+    topUps,
+    webhooks,
+    whatsApp,
+    vouchers,
+    autoTopUps,
+    provider,
+    relay,
+    accounts,
+    policies,
+    checkoutUrl: (order) => provider.checkoutUrl(order),
+    allowedMethods,
+    runJobs: async () => {
+      await topUps.expireOverdue();
+      await autoTopUps.runMonthly();
+      await autoTopUps.retryFailed(async (accountId) => (await accounts.findById(accountId))?.balanceCents ?? null);
+    },
+  };
+}
+
+function paymentsRoutes(services: PaymentsServices): Route[] {
+  return [
+    ...paymentPageRoutes(services.topUps, services.provider, services.allowedMethods),
+    {
+      method: 'POST',
+      path: PAYMENT_WEBHOOK_PATH,
+      handle: async ({ req, res, body }) => {
+        const header = req.headers[PAYMENT_SIGNATURE_HEADER];
+        const answer = await services.webhooks.receive(await body(), typeof header === 'string' ? header : undefined);
+        sendJson(res, answer.status, answer.body);
+      },
+    },
+    {
+      method: 'GET',
+      path: WHATSAPP_WEBHOOK_PATH,
+      handle: ({ res, url }) => {
+        const challenge = services.whatsApp.verifySubscription(url.searchParams);
+        if (challenge === null) return sendJson(res, 403, { error: 'verification failed' });
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(challenge);
+      },
+    },
+    {
+      method: 'POST',
+      path: WHATSAPP_WEBHOOK_PATH,
+      handle: async ({ req, res, body }) => {
+        const raw = await body();
+        const header = req.headers[WHATSAPP_SIGNATURE_HEADER];
+        if (!services.whatsApp.verifySignature(raw, typeof header === 'string' ? header : undefined)) {
+          return sendJson(res, 401, { error: 'invalid signature' });
+        }
+        const handled = await services.whatsApp.receive(raw);
+        if (handled === null) return sendJson(res, 400, { error: 'not a WhatsApp Business webhook payload' });
+        sendJson(res, 200, { received: true, handled });
+      },
+    },
+  ];
+}
+
+export function createPaymentsSubgraph(options: PaymentsOptions = {}): SubgraphDefinition<PaymentsServices, PaymentsLoaders> {
+  return {
+    name: 'payments',
+    entities: [TopUpOrderEntity, PaymentEventEntity, OutboxMessageEntity, WhatsAppMessageEntity, VoucherBatchEntity, VoucherEntity, VoucherAttemptEntity, AutoTopUpRuleEntity],
+    migrations: [CreateTopUpOrders1763800000200, AddPaymentFlow1763800000210],
+    buildSchema: buildPaymentsSchema,
+    createServices: (runtime) => createPaymentsServices(runtime, options),
+    createLoaders: () => ({}),
+    routes: (services) => paymentsRoutes(services),
+    startBackground: (services, { logger }) => {
+      const stopRelay = services.relay.start();
+      const every = options.backgroundJobsMs === undefined ? 60_000 : options.backgroundJobsMs;
+      let timer: NodeJS.Timeout | undefined;
+      let running: Promise<void> = Promise.resolve();
+      if (every !== null) {
+        timer = setInterval(() => {
+          running = running.then(() => services.runJobs()).catch((error: unknown) => logger.error({ err: error }, 'payments jobs failed'));
+        }, every);
+        timer.unref();
+      }
+      return async () => {
+        if (timer) clearInterval(timer);
+        await running;
+        await stopRelay();
+      };
+    },
+  };
+}
+
+export const paymentsSubgraph = createPaymentsSubgraph();

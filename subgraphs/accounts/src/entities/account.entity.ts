@@ -48,6 +48,13 @@ export class AccountEntity {
   @Column({ name: 'balance_cents', type: 'bigint', transformer: bigintColumn })
   balanceCents!: number;
 
+  /**
+   * Credit held for open charging sessions, written only under the account's row lock. Available
+   * credit is balance minus this, and no ordinary debit or grant may take it below zero.
+   */
+  @Column({ name: 'reserved_cents', type: 'bigint', transformer: bigintColumn, default: 0 })
+  reservedCents!: number;
+
   @Field(() => Date, { nullable: true, description: 'End of the current validity period, if the brand has one.' })
   @Column({ name: 'valid_until', type: 'datetime', precision: 3, nullable: true })
   validUntil!: Date | null;

@@ -6,7 +6,9 @@ import { isBrandCode } from '../../../common/src/brands';
 import type { Clock } from '../../../common/src/clock';
 import { DomainError, badInput, notFound } from '../../../common/src/errors';
 import type { Principal } from '../../../common/src/principal';
-import { AccountEntity } from '../entities/account.entity';
+import { ACCOUNT_STATUSES, AccountEntity } from '../entities/account.entity';
+import type { AccountStatus } from '../entities/account.entity';
+import { assertPageSize, safeIntegerFromDatabase } from './ledger.service';
 
 const E164 = /^\+[1-9]\d{7,14}$/;
 
@@ -14,6 +16,25 @@ export function assertMsisdn(msisdn: string): string {
   if (!E164.test(msisdn)) throw badInput('msisdn must be an E.164 number such as +4915112345678', 'msisdn');
   return msisdn;
 }
+
+export interface AccountFilterInput {
+  brand?: string | null;
+  status?: AccountStatus | null;
+  /** Inclusive lower bound of the balance in cents (may be negative: money owed). */
+  minBalanceCents?: number | null;
+  /** Inclusive upper bound of the balance in cents. */
+  maxBalanceCents?: number | null;
+}
+
+export interface AccountPage {
+  accounts: AccountEntity[];
+  hasNextPage: boolean;
+  /** Over the whole filtered set, not just this page. */
+  totalCount: number;
+  totalBalanceCents: number;
+}
+
+const ACCOUNT_CURSOR = /^[\w-]{1,36}$/;
 
 export interface OpenAccountInput {
   msisdn: string;
@@ -47,6 +68,61 @@ export class AccountService {
     return ids.map((id) => byId.get(id));
   }
 
+  /**
+   * The dashboard list, ordered by id so the cursor (the last id seen) is stable under inserts.
+   * Partners are held to their own brand whatever filter they send; customers never get here.
+   */
+  async list(principal: Principal, filter: AccountFilterInput, first: number, after?: string | null): Promise<AccountPage> {
+    assertPageSize(first);
+    const scope = accountScope(principal);
+    if (filter.brand != null && !isBrandCode(filter.brand)) throw badInput(`Unknown brand ${filter.brand}`, 'brand');
+    if (filter.status != null && !ACCOUNT_STATUSES.includes(filter.status)) {
+      throw badInput(`Unknown status ${String(filter.status)}`, 'status');
+    }
+    for (const [field, value] of [['minBalance', filter.minBalanceCents], ['maxBalance', filter.maxBalanceCents]] as const) {
+      if (value != null && !Number.isSafeInteger(value)) throw badInput(`${field} must be whole cents`, field);
+    }
+    if (filter.minBalanceCents != null && filter.maxBalanceCents != null && filter.minBalanceCents > filter.maxBalanceCents) {
+      throw badInput('minBalance must not be above maxBalance', 'minBalance');
+    }
+    if (after != null && !ACCOUNT_CURSOR.test(after)) throw badInput('after must be a cursor returned by an earlier page', 'after');
+
+    const query = this.accounts.createQueryBuilder('account');
+    if (scope.kind === 'account') query.andWhere('account.id = :scopeId', { scopeId: scope.accountId });
+    if (scope.kind === 'brand') {
+      // Asking a partner's dashboard for another brand shows nothing rather than an error that confirms it exists.
+      if (filter.brand != null && filter.brand !== scope.brand) return { accounts: [], hasNextPage: false, totalCount: 0, totalBalanceCents: 0 };
+      query.andWhere('account.brandCode = :scopeBrand', { scopeBrand: scope.brand });
+    }
+    if (filter.brand != null) query.andWhere('account.brandCode = :brand', { brand: filter.brand });
+    if (filter.status != null) query.andWhere('account.status = :status', { status: filter.status });
+    if (filter.minBalanceCents != null) query.andWhere('account.balanceCents >= :min', { min: filter.minBalanceCents });
+    if (filter.maxBalanceCents != null) query.andWhere('account.balanceCents <= :max', { max: filter.maxBalanceCents });
+
+    const totals = await query
+      .clone()
+      .select('COUNT(*)', 'count')
+      .addSelect('COALESCE(SUM(account.balanceCents), 0)', 'total')
+      .getRawOne<{ count: unknown; total: unknown }>();
+    const page = query.clone().orderBy('account.id', 'ASC').limit(first + 1);
+    if (after != null) page.andWhere('account.id > :after', { after });
+    const rows = await page.getMany();
+    return {
+      accounts: rows.slice(0, first),
+      hasNextPage: rows.length > first,
+      totalCount: safeIntegerFromDatabase(totals?.count),
+      totalBalanceCents: safeIntegerFromDatabase(totals?.total),
+    };
+  }
+
+  /** Sets or clears the third-party billing block (Drittanbietersperre); the caller must see the account. */
+  async setThirdPartyBlock(principal: Principal, id: string, blocked: boolean): Promise<AccountEntity> {
+    const account = await this.getVisible(principal, id);
+    const now = this.clock.now();
+    await this.accounts.update({ id: account.id }, { thirdPartyBlock: blocked, updatedAt: now });
+    return this.accounts.findOneByOrFail({ id: account.id });
+  }
+
   exists(id: string): Promise<boolean> {
     return this.accounts.existsBy({ id });
   }
@@ -65,6 +141,7 @@ export class AccountService {
       status: 'ACTIVE',
       statusChangedAt: now,
       balanceCents: 0,
+      reservedCents: 0,
       validUntil: null,
       lastTopUpAt: null,
       lastChargeableUseAt: null,

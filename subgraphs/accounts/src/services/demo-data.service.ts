@@ -31,6 +31,7 @@ export class DemoDataService {
         await this.ledger.post({
           accountId: demo.id,
           kind: 'TOP_UP',
+          cause: 'TOP_UP',
           amountCents: demo.topUpCents,
           reference: 'demo:top-up',
           reason: 'Demo top-up',

@@ -1,21 +1,28 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import type { Clock } from '../../../common/src/clock';
 import { DomainError, badInput, notFound } from '../../../common/src/errors';
-import { assertCents } from '../../../common/src/money';
+import { assertCents, assertPositiveCents } from '../../../common/src/money';
 import type { TransactionRunner } from '../../../common/src/transaction';
 import { AccountEntity } from '../entities/account.entity';
-import { LEDGER_KINDS, LedgerEntryEntity } from '../entities/ledger-entry.entity';
-import type { LedgerKind } from '../entities/ledger-entry.entity';
+import { LEDGER_CAUSES, LEDGER_KINDS, LedgerEntryEntity } from '../entities/ledger-entry.entity';
+import type { LedgerCause, LedgerKind } from '../entities/ledger-entry.entity';
+import { DELAYED_CHARGE_CLASSES } from '../rules/charging-rules.provider';
+import type { ChargingRules, DelayedChargeClass } from '../rules/charging-rules.provider';
 
 export interface PostingInput {
   accountId: string;
   kind: LedgerKind;
+  /** Why the money moved; shown by the "where did my credit go" explanation. */
+  cause?: LedgerCause | null;
   /** Signed cents: positive credits, negative debits. */
   amountCents: number;
   /** Unique per account; a retry with the same reference returns the first result. */
   reference: string;
   reason: string;
-  /** Only delayed charges on brands that allow it may take the balance below zero. */
+  /**
+   * Lets a debit go below the available credit: only for delayed charges the brand allows, and for
+   * committing session usage that was already reserved.
+   */
   allowNegative?: boolean;
 }
 
@@ -26,13 +33,74 @@ export interface PostingResult {
   replayed: boolean;
 }
 
-const REFERENCE = /^[\w:.\-/]{1,128}$/;
+/** Runs inside the credit's transaction with the account still locked (e.g. to reactivate paused options). */
+export type CreditListener = (manager: EntityManager, account: AccountEntity, entry: LedgerEntryEntity) => Promise<void>;
+
+export const CREDIT_KINDS = ['TOP_UP', 'ADJUSTMENT'] as const satisfies readonly LedgerKind[];
+export type CreditKind = (typeof CREDIT_KINDS)[number];
+export const DEBIT_KINDS = ['PAYOUT', 'ADJUSTMENT'] as const satisfies readonly LedgerKind[];
+export type DebitKind = (typeof DEBIT_KINDS)[number];
+
+export interface TransferInput {
+  accountId: string;
+  /** Positive cents; the operation decides the sign. */
+  amountCents: number;
+  reference: string;
+  reason: string;
+}
+
+export interface LedgerPage {
+  entries: LedgerEntryEntity[];
+  hasNextPage: boolean;
+}
+
+export interface CreditUse {
+  kind: LedgerKind;
+  cause: LedgerCause | null;
+  /** Positive: how much this cause took. */
+  totalCents: number;
+  count: number;
+}
+
+export interface CreditExplanationData {
+  /** The latest top-up, or null when there never was one (then everything since opening counts). */
+  lastTopUp: LedgerEntryEntity | null;
+  /** Sum of all debits since that top-up, as a positive number. */
+  spentCents: number;
+  uses: CreditUse[];
+}
+
+export const MAX_PAGE_SIZE = 100;
+const REFERENCE = /^[\w:.\-/;@]{1,128}$/;
+
+export function assertPageSize(first: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
+  }
+  return first;
+}
+
+/** Aggregates come back as numbers (SQLite) or DECIMAL strings (MariaDB); both must be safe integers. */
+export function safeIntegerFromDatabase(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  const parsed = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(parsed)) throw new Error(`aggregate ${String(value)} is not a safe integer`);
+  return parsed;
+}
 
 export class LedgerService {
+  private readonly creditListeners: CreditListener[] = [];
+
   constructor(
     private readonly transactions: TransactionRunner,
+    private readonly entries: Repository<LedgerEntryEntity>,
     private readonly clock: Clock,
+    private readonly rules: ChargingRules,
   ) {}
+
+  onCredit(listener: CreditListener): void {
+    this.creditListeners.push(listener);
+  }
 
   /** Appends one entry and moves the cached balance in the same transaction, exactly once per reference. */
   async post(input: PostingInput): Promise<PostingResult> {
@@ -42,14 +110,25 @@ export class LedgerService {
 
   async postWithin(manager: EntityManager, input: PostingInput): Promise<PostingResult> {
     this.validate(input);
+    const account = await this.lockAccount(manager, input.accountId);
+    return this.postLocked(manager, account, input);
+  }
+
+  /** SELECT … FOR UPDATE on the account row: every change of balance or reservation goes through here first. */
+  async lockAccount(manager: EntityManager, accountId: string): Promise<AccountEntity> {
     const account = await this.transactions
       .forUpdate(manager.getRepository(AccountEntity).createQueryBuilder('account'))
-      .where('account.id = :id', { id: input.accountId })
+      .where('account.id = :id', { id: accountId })
       .getOne();
-    if (!account) throw notFound('Account', input.accountId);
+    if (!account) throw notFound('Account', accountId);
+    return account;
+  }
 
+  /** The caller holds the lock on `account` and passes the in-memory copy it may have changed. */
+  async postLocked(manager: EntityManager, account: AccountEntity, input: PostingInput): Promise<PostingResult> {
+    this.validate(input);
     const entries = manager.getRepository(LedgerEntryEntity);
-    const previous = await entries.findOneBy({ accountId: input.accountId, reference: input.reference });
+    const previous = await entries.findOneBy({ accountId: account.id, reference: input.reference });
     if (previous) {
       if (previous.amountCents !== input.amountCents || previous.kind !== input.kind) {
         throw new DomainError('CONFLICT', `Reference ${input.reference} was already used for a different amount`, {
@@ -60,16 +139,17 @@ export class LedgerService {
     }
 
     const balanceAfter = account.balanceCents + input.amountCents;
-    if (input.amountCents < 0 && balanceAfter < 0 && !input.allowNegative) {
-      throw new DomainError('INSUFFICIENT_CREDIT', 'The balance does not cover this amount', {
-        balanceCents: account.balanceCents,
+    if (input.amountCents < 0 && !input.allowNegative && balanceAfter - account.reservedCents < 0) {
+      throw new DomainError('INSUFFICIENT_CREDIT', 'The available credit does not cover this amount', {
+        availableCents: account.balanceCents - account.reservedCents,
         requestedCents: -input.amountCents,
       });
     }
     const now = this.clock.now();
     const entry = entries.create({
-      accountId: input.accountId,
+      accountId: account.id,
       kind: input.kind,
+      cause: input.cause ?? null,
       amountCents: input.amountCents,
       balanceAfterCents: balanceAfter,
       reference: input.reference,
@@ -77,21 +157,136 @@ export class LedgerService {
       createdAt: now,
     });
     await entries.insert(entry);
-    await manager
-      .getRepository(AccountEntity)
-      .update({ id: account.id }, { balanceCents: balanceAfter, updatedAt: now });
     account.balanceCents = balanceAfter;
     account.updatedAt = now;
+    if (input.kind === 'TOP_UP') account.lastTopUpAt = now;
+    await manager.getRepository(AccountEntity).update(
+      { id: account.id },
+      { balanceCents: balanceAfter, updatedAt: now, lastTopUpAt: account.lastTopUpAt },
+    );
+    if (input.amountCents > 0) {
+      for (const listener of this.creditListeners) await listener(manager, account, entry);
+    }
     return { entry, account, replayed: false };
+  }
+
+  /** The internal credit used by payments (top-ups) and refunds (failed payouts coming back). */
+  credit(kind: CreditKind, input: TransferInput): Promise<PostingResult> {
+    if (!(CREDIT_KINDS as readonly string[]).includes(kind)) throw badInput(`${kind} is not a credit kind`, 'kind');
+    assertPositiveCents(input.amountCents, 'amountCents');
+    return this.post({ ...input, kind, cause: kind, amountCents: input.amountCents });
+  }
+
+  /** The internal debit used by refunds (payouts); never below the available credit. */
+  debit(kind: DebitKind, input: TransferInput): Promise<PostingResult> {
+    if (!(DEBIT_KINDS as readonly string[]).includes(kind)) throw badInput(`${kind} is not a debit kind`, 'kind');
+    assertPositiveCents(input.amountCents, 'amountCents');
+    return this.post({ ...input, kind, cause: kind, amountCents: -input.amountCents });
+  }
+
+  /**
+   * A charge the network reports late. It may take the balance below zero only for the classes the
+   * brand's terms allow (spec section 3); everything else must fit the available credit.
+   */
+  delayedCharge(chargeClass: DelayedChargeClass, input: TransferInput): Promise<PostingResult> {
+    if (!(DELAYED_CHARGE_CLASSES as readonly string[]).includes(chargeClass)) {
+      throw badInput(`Unknown delayed charge class ${chargeClass}`, 'chargeClass');
+    }
+    assertPositiveCents(input.amountCents, 'amountCents');
+    const posting: PostingInput = {
+      ...input,
+      kind: 'DELAYED_CHARGE',
+      cause: chargeClass,
+      amountCents: -input.amountCents,
+    };
+    this.validate(posting);
+    return this.transactions.run(async (manager) => {
+      const account = await this.lockAccount(manager, input.accountId);
+      const allowNegative = this.rules.allowsNegativeBalance(account.brandCode, chargeClass);
+      return this.postLocked(manager, account, { ...posting, allowNegative });
+    });
+  }
+
+  /** A third-party service billed via the phone account; refused while the account's billing block is on. */
+  thirdPartyCharge(input: TransferInput): Promise<PostingResult> {
+    assertPositiveCents(input.amountCents, 'amountCents');
+    const posting: PostingInput = { ...input, kind: 'THIRD_PARTY_CHARGE', cause: 'THIRD_PARTY', amountCents: -input.amountCents };
+    this.validate(posting);
+    return this.transactions.run(async (manager) => {
+      const account = await this.lockAccount(manager, input.accountId);
+      // A retry of a charge booked before the block was set gets its original answer.
+      const booked = await manager.getRepository(LedgerEntryEntity).existsBy({ accountId: account.id, reference: input.reference });
+      if (!booked && account.thirdPartyBlock) {
+        throw new DomainError('THIRD_PARTY_BLOCKED', 'The account has a third-party billing block (Drittanbietersperre)');
+      }
+      return this.postLocked(manager, account, posting);
+    });
+  }
+
+  /** Newest first; the cursor is the id of the last entry of the previous page. */
+  async page(accountId: string, first: number, after?: string | null): Promise<LedgerPage> {
+    assertPageSize(first);
+    const query = this.entries
+      .createQueryBuilder('entry')
+      .where('entry.accountId = :accountId', { accountId })
+      .orderBy('entry.id', 'DESC')
+      .limit(first + 1);
+    if (after !== undefined && after !== null) {
+      if (!/^\d{1,15}$/.test(after)) throw badInput('after must be a cursor returned by an earlier page', 'after');
+      query.andWhere('entry.id < :after', { after: Number(after) });
+    }
+    const rows = await query.getMany();
+    return { entries: rows.slice(0, first), hasNextPage: rows.length > first };
+  }
+
+  /** Everything debited since the latest top-up (including what that top-up itself triggered), grouped by cause. */
+  async explainSinceLastTopUp(accountId: string): Promise<CreditExplanationData> {
+    const lastTopUp = await this.entries.findOne({ where: { accountId, kind: 'TOP_UP' }, order: { id: 'DESC' } });
+    const query = this.entries
+      .createQueryBuilder('entry')
+      .select('entry.kind', 'kind')
+      .addSelect('entry.cause', 'cause')
+      .addSelect('SUM(entry.amountCents)', 'total')
+      .addSelect('COUNT(*)', 'count')
+      .where('entry.accountId = :accountId', { accountId })
+      .andWhere('entry.amountCents < 0')
+      .groupBy('entry.kind')
+      .addGroupBy('entry.cause');
+    if (lastTopUp) query.andWhere('entry.id > :since', { since: lastTopUp.id });
+    const rows = await query.getRawMany<{ kind: LedgerKind; cause: LedgerCause | null; total: unknown; count: unknown }>();
+    const uses = rows
+      .map((row) => ({
+        kind: row.kind,
+        cause: row.cause ?? null,
+        totalCents: -safeIntegerFromDatabase(row.total),
+        count: safeIntegerFromDatabase(row.count),
+      }))
+      .sort((a, b) => b.totalCents - a.totalCents || a.kind.localeCompare(b.kind));
+    return { lastTopUp, spentCents: uses.reduce((sum, use) => sum + use.totalCents, 0), uses };
+  }
+
+  /** Σ ledger for one account: what the cached balance must always equal. */
+  async sumFor(accountId: string): Promise<number> {
+    const row = await this.entries
+      .createQueryBuilder('entry')
+      .select('COALESCE(SUM(entry.amountCents), 0)', 'total')
+      .where('entry.accountId = :accountId', { accountId })
+      .getRawOne<{ total: unknown }>();
+    return safeIntegerFromDatabase(row?.total);
   }
 
   private validate(input: PostingInput): void {
     assertCents(input.amountCents);
     if (input.amountCents === 0) throw badInput('amount must not be 0', 'amount');
     if (!LEDGER_KINDS.includes(input.kind)) throw badInput(`Unknown ledger kind ${input.kind}`, 'kind');
-    if (!REFERENCE.test(input.reference)) {
-      throw badInput('reference must be 1-128 characters of letters, digits and :._-/', 'reference');
+    if (input.cause != null && !LEDGER_CAUSES.includes(input.cause)) {
+      throw badInput(`Unknown ledger cause ${input.cause}`, 'cause');
     }
-    if (!input.reason.trim() || input.reason.length > 255) throw badInput('reason must be 1-255 characters', 'reason');
+    if (typeof input.reference !== 'string' || !REFERENCE.test(input.reference)) {
+      throw badInput('reference must be 1-128 characters of letters, digits and :._-/;@', 'reference');
+    }
+    if (typeof input.reason !== 'string' || !input.reason.trim() || input.reason.length > 255) {
+      throw badInput('reason must be 1-255 characters', 'reason');
+    }
   }
 }

@@ -1,7 +1,8 @@
 import type { BrandCode } from '../../../common/src/brands';
+import type { Network } from '../../../common/src/policy/policy-document';
 
-export const NETWORKS = ['TELEKOM', 'VODAFONE', 'O2'] as const;
-export type Network = (typeof NETWORKS)[number];
+export { NETWORKS } from '../../../common/src/policy/policy-document';
+export type { Network } from '../../../common/src/policy/policy-document';
 
 /**
  * What ../shared/domain/prepaid-rules.md says about each brand. `null` means the source does not

@@ -1,6 +1,8 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { DomainError } from '../../../common/src/errors';
 import type { PoliciesContext } from '../schema';
 import { PolicyAccount } from '../types/account.type';
+import { AccountValidityType } from '../types/account-validity.type';
 
 @Resolver(() => PolicyAccount)
 export class AccountPolicyResolver {
@@ -12,5 +14,15 @@ export class AccountPolicyResolver {
   async balanceQueryCode(@Root() account: PolicyAccount, @Ctx() { loaders }: PoliciesContext): Promise<string | null> {
     const brand = await loaders.brandByCode.load(account.brandCode);
     return brand?.balanceQueryCode ?? null;
+  }
+
+  @Directive('@requires(fields: "brandCode status validUntil lastTopUpAt lastChargeableUseAt createdAt")')
+  @FieldResolver(() => AccountValidityType, {
+    description: 'Validity under the brand\'s policy in force now: end date, phase, next transition, days left (the *102# answer).',
+  })
+  async validity(@Root() account: PolicyAccount, @Ctx() { loaders, services }: PoliciesContext): Promise<AccountValidityType> {
+    const current = services.policies.inForce(await loaders.policyVersionsByBrand.load(account.brandCode));
+    if (!current) throw new DomainError('NOT_FOUND', `Brand ${account.brandCode} has no policy in force`, { id: account.brandCode });
+    return services.validity.validityOf(account, current);
   }
 }

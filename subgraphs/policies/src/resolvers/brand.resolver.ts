@@ -12,7 +12,7 @@ export class BrandResolver {
 
   @Authorized('customer', 'partner', 'operator', 'admin', 'service')
   @Query(() => BrandType, { description: 'One brand by its code.' })
-  brand(@Arg('code', () => ID) code: string, @Ctx() { services }: PoliciesContext): Promise<BrandType> {
+  brand(@Arg('code', () => ID, { description: 'Brand code, e.g. CONGSTAR.' }) code: string, @Ctx() { services }: PoliciesContext): Promise<BrandType> {
     return services.brands.get(code);
   }
 }

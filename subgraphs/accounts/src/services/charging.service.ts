@@ -1,0 +1,374 @@
+import type { EntityManager, Repository } from 'typeorm';
+import { LessThanOrEqual } from 'typeorm';
+import type { Clock } from '../../../common/src/clock';
+import { DomainError, badInput, notFound } from '../../../common/src/errors';
+import type { TransactionRunner } from '../../../common/src/transaction';
+import { AccountEntity } from '../entities/account.entity';
+import { CHARGING_SERVICES, ChargingSessionEntity } from '../entities/charging-session.entity';
+import type { ChargingService as ChargingServiceKind, ChargingSessionStatus } from '../entities/charging-session.entity';
+import type { LedgerCause } from '../entities/ledger-entry.entity';
+import type { ChargingRules, Tariff } from '../rules/charging-rules.provider';
+import { assertMsisdn } from './account.service';
+import type { LedgerService } from './ledger.service';
+
+/** More than a day of calls or 10 GB in one request is a broken caller, not a customer. */
+export const MAX_UNITS_PER_REQUEST = 10_000;
+const SESSION_ID = /^[\w:.\-/;@]{1,100}$/;
+const EXPIRY_BATCH = 200;
+
+export interface StartSessionInput {
+  sessionId: string;
+  accountId?: string | null;
+  msisdn?: string | null;
+  service: ChargingServiceKind;
+  requestedUnits: number;
+}
+
+export interface UpdateSessionInput {
+  sessionId: string;
+  /** Like Diameter's CC-Request-Number: increases with every update; a repeat is a retry. */
+  requestNumber: number;
+  /** Units used since the session started (cumulative), so a retried report cannot count twice. */
+  usedUnits: number;
+  /** Further units wanted; 0 only reports usage. */
+  requestedUnits: number;
+}
+
+export interface TerminateSessionInput {
+  sessionId: string;
+  /** Units used over the whole session. */
+  usedUnits: number;
+}
+
+/** Lets options (a data option covering data) take part in pricing without charging knowing about them. */
+export type TariffOverride = (manager: EntityManager, account: AccountEntity, service: ChargingServiceKind, base: Tariff) => Promise<Tariff>;
+
+const CAUSE_BY_SERVICE: Record<ChargingServiceKind, LedgerCause> = {
+  VOICE: 'VOICE',
+  SMS: 'SMS',
+  DATA: 'DATA_PER_MB',
+  WHATSAPP_TEXT: 'DATA_PER_MB',
+};
+
+const UNIT_NAMES: Record<ChargingServiceKind, string> = {
+  VOICE: 'minute(s)',
+  SMS: 'SMS',
+  DATA: 'MB',
+  WHATSAPP_TEXT: 'WhatsApp message(s) billed as data',
+};
+
+function assertUnits(value: number, field: string, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > MAX_UNITS_PER_REQUEST) {
+    throw badInput(`${field} must be a whole number from ${min} to ${MAX_UNITS_PER_REQUEST}`, field);
+  }
+  return value;
+}
+
+function assertSessionId(sessionId: string): string {
+  if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) {
+    throw badInput('sessionId must be 1-100 characters of letters, digits and :._-/;@', 'sessionId');
+  }
+  return sessionId;
+}
+
+/**
+ * Online charging like Diameter credit control: reserve before use, commit what was used, release
+ * the rest. Every step locks the account row first, so a reservation and the balance it is checked
+ * against can never change underneath each other.
+ */
+export class ChargingService {
+  private tariffOverride: TariffOverride | undefined;
+
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly sessions: Repository<ChargingSessionEntity>,
+    private readonly ledger: LedgerService,
+    private readonly rules: ChargingRules,
+    private readonly clock: Clock,
+  ) {}
+
+  setTariffOverride(override: TariffOverride): void {
+    this.tariffOverride = override;
+  }
+
+  async start(input: StartSessionInput): Promise<ChargingSessionEntity> {
+    assertSessionId(input.sessionId);
+    if (!CHARGING_SERVICES.includes(input.service)) throw badInput(`Unknown service ${String(input.service)}`, 'service');
+    assertUnits(input.requestedUnits, 'requestedUnits', 1);
+    if ((input.accountId == null) === (input.msisdn == null)) {
+      throw badInput('Give exactly one of accountId and msisdn', 'accountId');
+    }
+    const accountId = input.accountId ?? (await this.accountIdForMsisdn(assertMsisdn(input.msisdn!)));
+
+    try {
+      return await this.transactions.run(async (manager) => {
+        const account = await this.ledger.lockAccount(manager, accountId);
+        const sessions = manager.getRepository(ChargingSessionEntity);
+        const existing = await sessions.findOneBy({ id: input.sessionId });
+        if (existing) {
+          if (existing.accountId !== account.id || existing.service !== input.service) {
+            throw new DomainError('CONFLICT', `Session ${input.sessionId} already exists for another account or service`);
+          }
+          return existing;
+        }
+        this.assertActive(account);
+
+        const tariff = await this.tariffFor(manager, account, input.service);
+        const available = account.balanceCents - account.reservedCents;
+        const now = this.clock.now();
+        let granted = input.requestedUnits;
+        if (!tariff.zeroRated) {
+          const affordable = available > 0 ? Math.floor(available / tariff.unitPriceCents) : 0;
+          if (affordable < 1) {
+            throw new DomainError('INSUFFICIENT_CREDIT', 'Not enough credit for one unit of this service', {
+              availableCents: available,
+              unitPriceCents: tariff.unitPriceCents,
+            });
+          }
+          granted = Math.min(input.requestedUnits, affordable);
+        }
+        const reserve = granted * tariff.unitPriceCents;
+        const session = sessions.create({
+          id: input.sessionId,
+          accountId: account.id,
+          service: input.service,
+          status: 'OPEN',
+          zeroRated: tariff.zeroRated,
+          unitPriceCents: tariff.unitPriceCents,
+          grantedUnits: granted,
+          lastGrantedUnits: granted,
+          usedUnits: 0,
+          finalGrant: granted < input.requestedUnits,
+          lowBalance: !tariff.zeroRated && available < this.rules.lowBalanceThresholdCents(account.brandCode),
+          reservedCents: reserve,
+          chargedCents: 0,
+          lastRequestNumber: 0,
+          startedAt: now,
+          expiresAt: this.expiry(account, now),
+          endedAt: null,
+          updatedAt: now,
+        });
+        await sessions.insert(session);
+        // Option-covered use needs no credit but is still a chargeable connection (validity rules count it).
+        if (!tariff.zeroRated || tariff.coveredByOption) {
+          account.reservedCents += reserve;
+          account.lastChargeableUseAt = now;
+          await this.saveReservation(manager, account, now);
+        }
+        return session;
+      });
+    } catch (error) {
+      // Two starts with one session id on different accounts race past the lookup; the key decides.
+      if (isDuplicateKey(error)) throw new DomainError('CONFLICT', `Session ${input.sessionId} already exists`);
+      throw error;
+    }
+  }
+
+  async update(input: UpdateSessionInput): Promise<ChargingSessionEntity> {
+    assertSessionId(input.sessionId);
+    if (!Number.isSafeInteger(input.requestNumber) || input.requestNumber < 1) {
+      throw badInput('requestNumber must be a whole number of at least 1', 'requestNumber');
+    }
+    assertUnits(input.requestedUnits, 'requestedUnits', 0);
+    if (!Number.isSafeInteger(input.usedUnits) || input.usedUnits < 0) throw badInput('usedUnits must not be negative', 'usedUnits');
+
+    return this.transactions.run(async (manager) => {
+      const { account, session } = await this.lockSession(manager, input.sessionId);
+      if (session.status !== 'OPEN') return session;
+      if (input.requestNumber === session.lastRequestNumber) return session;
+      if (input.requestNumber < session.lastRequestNumber) {
+        throw new DomainError('CONFLICT', `requestNumber ${input.requestNumber} is older than ${session.lastRequestNumber}`);
+      }
+      this.assertUsed(session, input.usedUnits);
+
+      let granted = input.requestedUnits;
+      let final = false;
+      if (account.status !== 'ACTIVE') {
+        // The SIM was switched off mid-session: nothing more, and the network cuts the connection.
+        granted = 0;
+        final = input.requestedUnits > 0;
+      } else if (!session.zeroRated && input.requestedUnits > 0) {
+        const available = account.balanceCents - account.reservedCents;
+        const affordable = available > 0 ? Math.floor(available / session.unitPriceCents) : 0;
+        granted = Math.min(input.requestedUnits, affordable);
+        final = granted < input.requestedUnits;
+      }
+      const now = this.clock.now();
+      const reserve = granted * session.unitPriceCents;
+      session.usedUnits = input.usedUnits;
+      session.grantedUnits += granted;
+      session.lastGrantedUnits = granted;
+      session.finalGrant = final;
+      session.reservedCents += reserve;
+      session.lastRequestNumber = input.requestNumber;
+      session.lowBalance =
+        !session.zeroRated &&
+        account.balanceCents - account.reservedCents < this.rules.lowBalanceThresholdCents(account.brandCode);
+      session.expiresAt = this.expiry(account, now);
+      session.updatedAt = now;
+      await manager.getRepository(ChargingSessionEntity).save(session);
+      if (reserve > 0) {
+        account.reservedCents += reserve;
+        await this.saveReservation(manager, account, now);
+      }
+      return session;
+    });
+  }
+
+  /**
+   * Commits the used units as one ledger entry and releases the rest. A retry gets the same answer;
+   * a terminate that arrives after the session expired is answered without charging again.
+   */
+  async terminate(input: TerminateSessionInput): Promise<ChargingSessionEntity> {
+    assertSessionId(input.sessionId);
+    if (!Number.isSafeInteger(input.usedUnits) || input.usedUnits < 0) throw badInput('usedUnits must not be negative', 'usedUnits');
+    return this.transactions.run(async (manager) => {
+      const { account, session } = await this.lockSession(manager, input.sessionId);
+      if (session.status === 'EXPIRED') return session;
+      if (session.status === 'TERMINATED') {
+        if (session.usedUnits !== input.usedUnits) {
+          throw new DomainError('CONFLICT', `Session ${session.id} was already terminated with ${session.usedUnits} used units`);
+        }
+        return session;
+      }
+      this.assertUsed(session, input.usedUnits);
+      session.usedUnits = input.usedUnits;
+      await this.close(manager, account, session, 'TERMINATED');
+      return session;
+    });
+  }
+
+  /**
+   * Releases the reservations of sessions the network never terminated, charging what it had
+   * reported. Safe to run from several processes at once: each session is re-read under its
+   * account's lock and only an OPEN one is closed, so it happens exactly once.
+   */
+  async expireStaleSessions(): Promise<number> {
+    const now = this.clock.now();
+    let expired = 0;
+    for (;;) {
+      const stale = await this.sessions.find({
+        select: { id: true, accountId: true },
+        where: { status: 'OPEN', expiresAt: LessThanOrEqual(now) },
+        order: { expiresAt: 'ASC' },
+        take: EXPIRY_BATCH,
+      });
+      let closedInBatch = 0;
+      for (const candidate of stale) {
+        const closed = await this.transactions.run(async (manager) => {
+          const account = await this.ledger.lockAccount(manager, candidate.accountId);
+          const session = await manager.getRepository(ChargingSessionEntity).findOneBy({ id: candidate.id });
+          if (!session || session.status !== 'OPEN' || session.expiresAt.getTime() > now.getTime()) return false;
+          await this.close(manager, account, session, 'EXPIRED');
+          return true;
+        });
+        if (closed) closedInBatch += 1;
+      }
+      expired += closedInBatch;
+      // A batch someone else already closed would come back forever; stop when nothing moved.
+      if (stale.length < EXPIRY_BATCH || closedInBatch === 0) return expired;
+    }
+  }
+
+  async get(sessionId: string): Promise<ChargingSessionEntity> {
+    const session = await this.sessions.findOneBy({ id: assertSessionId(sessionId) });
+    if (!session) throw notFound('Charging session', sessionId);
+    return session;
+  }
+
+  private async close(
+    manager: EntityManager,
+    account: AccountEntity,
+    session: ChargingSessionEntity,
+    status: Exclude<ChargingSessionStatus, 'OPEN'>,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const charge = session.usedUnits * session.unitPriceCents;
+    account.reservedCents -= session.reservedCents;
+    if (charge > 0) {
+      await this.ledger.postLocked(manager, account, {
+        accountId: account.id,
+        kind: 'USAGE',
+        cause: CAUSE_BY_SERVICE[session.service],
+        amountCents: -charge,
+        reference: `charging:${session.id}`,
+        reason: `${session.service}: ${session.usedUnits} ${UNIT_NAMES[session.service]} at ${session.unitPriceCents} ct${
+          status === 'EXPIRED' ? ' (session expired)' : ''
+        }`,
+        // Covered by the reservation just released: the credit was checked when the units were granted.
+        allowNegative: true,
+      });
+    }
+    session.chargedCents = charge;
+    session.reservedCents = 0;
+    session.status = status;
+    session.endedAt = now;
+    session.updatedAt = now;
+    await manager.getRepository(ChargingSessionEntity).save(session);
+    await this.saveReservation(manager, account, now);
+  }
+
+  private async lockSession(
+    manager: EntityManager,
+    sessionId: string,
+  ): Promise<{ account: AccountEntity; session: ChargingSessionEntity }> {
+    const sessions = manager.getRepository(ChargingSessionEntity);
+    const unlocked = await sessions.findOne({ select: { id: true, accountId: true }, where: { id: sessionId } });
+    if (!unlocked) throw notFound('Charging session', sessionId);
+    const account = await this.ledger.lockAccount(manager, unlocked.accountId);
+    // Read again under the account lock: every change to a session happens under that lock.
+    const session = await sessions.findOneByOrFail({ id: sessionId });
+    return { account, session };
+  }
+
+  private assertActive(account: AccountEntity): void {
+    if (account.status !== 'ACTIVE') {
+      throw new DomainError('SIM_INACTIVE', 'SIM inaktiv: the SIM is not active and connects to nothing', {
+        status: account.status,
+      });
+    }
+  }
+
+  private assertUsed(session: ChargingSessionEntity, usedUnits: number): void {
+    if (usedUnits < session.usedUnits || usedUnits > session.grantedUnits) {
+      throw badInput(
+        `usedUnits must be between the units already reported (${session.usedUnits}) and those granted (${session.grantedUnits})`,
+        'usedUnits',
+      );
+    }
+  }
+
+  private async tariffFor(manager: EntityManager, account: AccountEntity, service: ChargingServiceKind): Promise<Tariff> {
+    const base = this.rules.tariff(account.brandCode, service);
+    const tariff = this.tariffOverride ? await this.tariffOverride(manager, account, service, base) : base;
+    if (!tariff.zeroRated && (!Number.isSafeInteger(tariff.unitPriceCents) || tariff.unitPriceCents <= 0)) {
+      throw new Error(`tariff for ${account.brandCode}/${service} must be zero-rated or cost at least 1 cent`);
+    }
+    return tariff;
+  }
+
+  private expiry(account: AccountEntity, now: Date): Date {
+    return new Date(now.getTime() + this.rules.sessionValidityMs(account.brandCode));
+  }
+
+  private async saveReservation(manager: EntityManager, account: AccountEntity, now: Date): Promise<void> {
+    if (account.reservedCents < 0) throw new Error(`reservation of account ${account.id} would go below zero`);
+    account.updatedAt = now;
+    await manager.getRepository(AccountEntity).update(
+      { id: account.id },
+      { reservedCents: account.reservedCents, lastChargeableUseAt: account.lastChargeableUseAt, updatedAt: now },
+    );
+  }
+
+  private async accountIdForMsisdn(msisdn: string): Promise<string> {
+    const account = await this.sessions.manager.getRepository(AccountEntity).findOne({ select: { id: true }, where: { msisdn } });
+    if (!account) throw notFound('Account with MSISDN', msisdn);
+    return account.id;
+  }
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const driver = (error as { driverError?: { code?: string } })?.driverError;
+  const code = driver?.code ?? (error as { code?: string })?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -1,0 +1,60 @@
+import { GraphQLSafeInt } from 'graphql-scalars';
+import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { accountScope, inScope } from '../../../common/src/authorization';
+import type { PaymentsContext } from '../schema';
+import { PaymentsAccount } from '../types/account.type';
+import { AutoTopUpRuleInput, AutoTopUpRuleType, TopUpConnection, TopUpType } from '../types/top-up.type';
+import { toAutoTopUpRule, toTopUp } from './top-up.mapper';
+
+@Resolver(() => PaymentsAccount)
+export class AccountPaymentsResolver {
+  @Directive('@requires(fields: "brandCode")')
+  @FieldResolver(() => TopUpConnection, { description: 'The account\'s top-up orders, newest first.' })
+  async topUps(
+    @Root() account: PaymentsAccount,
+    @Arg('first', () => Int, { defaultValue: 10, description: 'How many to return (1-100).' }) first: number,
+    @Arg('after', () => ID, { nullable: true, description: 'Cursor (endCursor of the previous page).' }) after: string | null,
+    @Ctx() { principal, services }: PaymentsContext,
+  ): Promise<TopUpConnection> {
+    const page = await services.topUps.pageForAccount(principal, account, first, after);
+    return {
+      nodes: page.orders.map((order) => toTopUp(order, services.checkoutUrl)),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.orders.at(-1)?.id ?? null },
+    };
+  }
+
+  @Directive('@requires(fields: "brandCode")')
+  @FieldResolver(() => AutoTopUpRuleType, { nullable: true, description: 'The account\'s automatic top-up rule, if any.' })
+  async autoTopUp(@Root() account: PaymentsAccount, @Ctx() { principal, services }: PaymentsContext): Promise<AutoTopUpRuleType | null> {
+    if (!inScope(accountScope(principal), account)) return null;
+    const rule = await services.autoTopUps.ruleForAccount(account.id);
+    return rule ? toAutoTopUpRule(rule) : null;
+  }
+
+  @Authorized('customer', 'partner', 'service')
+  @Mutation(() => AutoTopUpRuleType, { description: 'Sets (or replaces) the account\'s automatic top-up rule.' })
+  async setAutoTopUp(@Arg('input', () => AutoTopUpRuleInput) input: AutoTopUpRuleInput, @Ctx() { principal, services }: PaymentsContext): Promise<AutoTopUpRuleType> {
+    return toAutoTopUpRule(await services.autoTopUps.setRule(principal, input));
+  }
+
+  @Authorized('customer', 'partner', 'service')
+  @Mutation(() => Boolean, { description: 'Removes the account\'s automatic top-up rule; false when there was none.' })
+  removeAutoTopUp(@Arg('accountId', () => ID) accountId: string, @Ctx() { principal, services }: PaymentsContext): Promise<boolean> {
+    return services.autoTopUps.removeRule(principal, accountId);
+  }
+
+  @Authorized('service')
+  @Mutation(() => TopUpType, {
+    nullable: true,
+    description: 'Internal (accounts): a charge took the balance below the threshold. Fires the rule once per crossing; null when it did not fire.',
+  })
+  async autoTopUpTriggered(
+    @Arg('accountId', () => ID) accountId: string,
+    @Arg('balanceCents', () => GraphQLSafeInt, { description: 'Balance after the charge.' }) balanceCents: number,
+    @Arg('reference', { description: 'The charge that crossed the threshold.' }) reference: string,
+    @Ctx() { services }: PaymentsContext,
+  ): Promise<TopUpType | null> {
+    const order = await services.autoTopUps.onBalanceBelowThreshold(accountId, balanceCents, reference);
+    return order ? toTopUp(order, services.checkoutUrl) : null;
+  }
+}

@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, Repository } from 'typeorm';
+import type { Clock } from '../../../common/src/clock';
+import { badInput, notFound } from '../../../common/src/errors';
+import type { Logger } from '../../../common/src/logger';
+import { enqueueOutboxMessage } from '../../../common/src/outbox/outbox.service';
+import type { Principal } from '../../../common/src/principal';
+import type { TransactionRunner } from '../../../common/src/transaction';
+import { AutoTopUpRuleEntity } from '../entities/auto-top-up-rule.entity';
+import type { AutoTopUpTrigger } from '../entities/auto-top-up-rule.entity';
+import type { TopUpOrderEntity } from '../entities/top-up-order.entity';
+import type { PaymentProviderPort } from '../ports/payment-provider.port';
+import type { TopUpService } from './top-up.service';
+
+export const NOTIFICATION_TOPIC = 'account.notification';
+const PAYMENT_METHOD_REF = /^[A-Z_]{3,24}:[\w-]{3,60}$/;
+const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
+
+export interface AutoTopUpRuleInput {
+  accountId: string;
+  trigger: AutoTopUpTrigger;
+  thresholdCents: number | null;
+  dayOfMonth: number | null;
+  amountCents: number;
+  paymentMethodRef: string;
+}
+
+/** The calendar day in Germany, where "the 1st of each month" is meant. */
+function berlinDate(date: Date): { period: string; day: number } {
+  const [year, month, day] = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Berlin',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
+    .format(date)
+    .split('-');
+  return { period: `${year}-${month}`, day: Number(day) };
+}
+
+/**
+ * Automatic top-ups. A threshold rule fires once per crossing (it is disarmed in the same locked
+ * transaction that creates the order and re-armed by a credit that lifts the balance back up); a
+ * monthly rule fires once per (rule, month). Failed payments credit nothing, re-arm the rule with
+ * backoff and tell the customer. They run while roaming: nothing here depends on where the SIM is.
+ */
+export class AutoTopUpService {
+  constructor(
+    private readonly rules: Repository<AutoTopUpRuleEntity>,
+    private readonly transactions: TransactionRunner,
+    private readonly topUps: TopUpService,
+    private readonly provider: PaymentProviderPort,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async setRule(principal: Principal, input: AutoTopUpRuleInput): Promise<AutoTopUpRuleEntity> {
+    const account = await this.topUps.visibleAccount(principal, input.accountId);
+    if (input.trigger === 'BELOW_THRESHOLD') {
+      if (input.thresholdCents === null || !Number.isSafeInteger(input.thresholdCents) || input.thresholdCents < 0) {
+        throw badInput('A threshold rule needs thresholdCents of 0 or more', 'thresholdCents');
+      }
+    } else if (input.dayOfMonth === null || !Number.isInteger(input.dayOfMonth) || input.dayOfMonth < 1 || input.dayOfMonth > 28) {
+      throw badInput('A monthly rule needs dayOfMonth between 1 and 28 (every month has those days)', 'dayOfMonth');
+    }
+    if (!PAYMENT_METHOD_REF.test(input.paymentMethodRef)) {
+      throw badInput('paymentMethodRef must look like METHOD:token, as stored by the payment provider', 'paymentMethodRef');
+    }
+    await this.topUps.assertAmountAllowed(account, 'AUTOMATIC', input.amountCents);
+    const now = this.clock.now();
+    return this.transactions.run(async (manager) => {
+      const repository = manager.getRepository(AutoTopUpRuleEntity);
+      const existing = await repository.findOneBy({ accountId: account.id });
+      const rule = repository.create({
+        id: existing?.id ?? randomUUID(),
+        accountId: account.id,
+        brandCode: account.brandCode,
+        trigger: input.trigger,
+        thresholdCents: input.trigger === 'BELOW_THRESHOLD' ? input.thresholdCents : null,
+        dayOfMonth: input.trigger === 'MONTHLY' ? input.dayOfMonth : null,
+        amountCents: input.amountCents,
+        paymentMethodRef: input.paymentMethodRef,
+        enabled: true,
+        armed: true,
+        lastFiredPeriod: existing?.trigger === input.trigger ? (existing.lastFiredPeriod ?? null) : null,
+        consecutiveFailures: 0,
+        retryAfter: null,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      });
+      await repository.save(rule);
+      return rule;
+    });
+  }
+
+  async removeRule(principal: Principal, accountId: string): Promise<boolean> {
+    const account = await this.topUps.visibleAccount(principal, accountId);
+    const result = await this.rules.delete({ accountId: account.id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  ruleForAccount(accountId: string): Promise<AutoTopUpRuleEntity | null> {
+    return this.rules.findOneBy({ accountId });
+  }
+
+  /**
+   * Called (as a service) when a debit took the balance below the account's threshold. However many
+   * concurrent debits report a crossing, only the first finds the rule armed.
+   */
+  async onBalanceBelowThreshold(accountId: string, balanceCents: number, crossingReference: string): Promise<TopUpOrderEntity | null> {
+    const account = await this.topUps.visibleAccount({ role: 'service', subject: 'auto-top-up' }, accountId);
+    const order = await this.transactions.run(async (manager) => {
+      const rule = await this.lockRule(manager, accountId);
+      if (!rule || !rule.enabled || rule.trigger !== 'BELOW_THRESHOLD' || !rule.armed) return null;
+      if (rule.thresholdCents === null || balanceCents >= rule.thresholdCents) return null;
+      if (rule.retryAfter && rule.retryAfter > this.clock.now()) return null;
+      await manager.getRepository(AutoTopUpRuleEntity).update({ id: rule.id }, { armed: false, updatedAt: this.clock.now() });
+      return this.topUps.insertOrder(
+        { account, amountCents: rule.amountCents, channel: 'AUTOMATIC', idempotencyKey: `auto:${rule.id}:${crossingReference}`.slice(0, 128), autoTopUpRuleId: rule.id },
+        manager,
+      );
+    });
+    if (order) await this.charge(order, accountId);
+    return order;
+  }
+
+  /** Monthly rules due today (Berlin time) or earlier this month that have not fired this month. */
+  async runMonthly(): Promise<number> {
+    const today = berlinDate(this.clock.now());
+    const due = await this.rules
+      .createQueryBuilder('r')
+      .where('r.trigger_kind = :trigger AND r.enabled = :enabled AND r.day_of_month <= :day', { trigger: 'MONTHLY', enabled: true, day: today.day })
+      .andWhere('(r.last_fired_period IS NULL OR r.last_fired_period <> :period)', { period: today.period })
+      .getMany();
+    let fired = 0;
+    for (const candidate of due) {
+      const order = await this.transactions.run(async (manager) => {
+        // The conditional update is the claim: with several job instances, one wins per (rule, month).
+        const claim = await manager
+          .getRepository(AutoTopUpRuleEntity)
+          .createQueryBuilder()
+          .update()
+          .set({ lastFiredPeriod: today.period, updatedAt: this.clock.now() })
+          .where('id = :id AND (last_fired_period IS NULL OR last_fired_period <> :period)', { id: candidate.id, period: today.period })
+          .execute();
+        if (claim.affected !== 1) return null;
+        const account = await this.topUps.visibleAccount({ role: 'service', subject: 'auto-top-up' }, candidate.accountId);
+        return this.topUps.insertOrder(
+          { account, amountCents: candidate.amountCents, channel: 'AUTOMATIC', idempotencyKey: `auto:${candidate.id}:${today.period}`, autoTopUpRuleId: candidate.id },
+          manager,
+        );
+      });
+      if (order) {
+        fired += 1;
+        await this.charge(order, candidate.accountId);
+      }
+    }
+    return fired;
+  }
+
+  /** A failed automatic payment: re-arm with exponential backoff and tell the customer. */
+  async recordFailure(manager: EntityManager, order: TopUpOrderEntity): Promise<void> {
+    const repository = manager.getRepository(AutoTopUpRuleEntity);
+    const rule = await repository.findOneBy({ id: order.autoTopUpRuleId ?? '' });
+    if (!rule) return;
+    const failures = rule.consecutiveFailures + 1;
+    const backoffMs = Math.min(MAX_BACKOFF_MS, 15 * 60 * 1000 * 2 ** (failures - 1));
+    const now = this.clock.now();
+    await repository.update(
+      { id: rule.id },
+      {
+        consecutiveFailures: failures,
+        retryAfter: new Date(now.getTime() + backoffMs),
+        armed: true,
+        // A monthly rule may try again this month after the backoff.
+        lastFiredPeriod: rule.trigger === 'MONTHLY' ? null : rule.lastFiredPeriod,
+        updatedAt: now,
+      },
+    );
+    await enqueueOutboxMessage(manager, this.clock, {
+      topic: NOTIFICATION_TOPIC,
+      dedupeKey: `auto-top-up-failed:${order.id}`,
+      payload: {
+        accountId: order.accountId,
+        kind: 'AUTO_TOP_UP_FAILED',
+        message: `Ihre automatische Aufladung über ${order.amountCents / 100} € ist fehlgeschlagen. Wir versuchen es später erneut.`,
+        reference: `auto-top-up-failed:${order.id}`,
+      },
+    });
+  }
+
+  /** After a credit: a paid automatic order resets the failure count; a balance back above the threshold re-arms. */
+  async onCredited(manager: EntityManager, order: TopUpOrderEntity, balanceCents: number): Promise<void> {
+    const repository = manager.getRepository(AutoTopUpRuleEntity);
+    const rule = await repository.findOneBy({ accountId: order.accountId });
+    if (!rule) return;
+    const changes: Partial<AutoTopUpRuleEntity> = {};
+    if (order.autoTopUpRuleId === rule.id) Object.assign(changes, { consecutiveFailures: 0, retryAfter: null });
+    if (rule.trigger === 'BELOW_THRESHOLD' && rule.thresholdCents !== null && balanceCents >= rule.thresholdCents && !rule.armed) {
+      changes.armed = true;
+    }
+    if (Object.keys(changes).length > 0) await repository.update({ id: rule.id }, { ...changes, updatedAt: this.clock.now() });
+  }
+
+  /** Threshold rules whose payment failed: once the backoff has passed and the balance is still low, try again. */
+  async retryFailed(balanceOf: (accountId: string) => Promise<number | null>): Promise<number> {
+    const now = this.clock.now();
+    const waiting = await this.rules
+      .createQueryBuilder('r')
+      .where('r.trigger_kind = :trigger AND r.enabled = :enabled AND r.armed = :armed', { trigger: 'BELOW_THRESHOLD', enabled: true, armed: true })
+      .andWhere('r.consecutive_failures > 0 AND r.retry_after <= :now', { now })
+      .getMany();
+    let fired = 0;
+    for (const rule of waiting) {
+      const balance = await balanceOf(rule.accountId);
+      if (balance === null) continue;
+      const order = await this.onBalanceBelowThreshold(rule.accountId, balance, `retry-${rule.consecutiveFailures}`);
+      if (order) fired += 1;
+    }
+    return fired;
+  }
+
+  private async charge(order: TopUpOrderEntity, accountId: string): Promise<void> {
+    const rule = await this.rules.findOneBy({ accountId });
+    if (!rule) return;
+    try {
+      await this.provider.chargeStoredMethod(order, rule.paymentMethodRef);
+    } catch (error) {
+      // The order stays PENDING and expires; the provider's webhook, if it still arrives, is applied then.
+      this.logger.error({ err: error, orderId: order.id }, 'automatic top-up charge could not be started');
+    }
+  }
+
+  private lockRule(manager: EntityManager, accountId: string): Promise<AutoTopUpRuleEntity | null> {
+    return this.transactions
+      .forUpdate(manager.getRepository(AutoTopUpRuleEntity).createQueryBuilder('r'))
+      .where('r.account_id = :accountId', { accountId })
+      .getOne();
+  }
+
+  async requireRule(accountId: string): Promise<AutoTopUpRuleEntity> {
+    const rule = await this.rules.findOneBy({ accountId });
+    if (!rule) throw notFound('Automatic top-up rule for account', accountId);
+    return rule;
+  }
+}
