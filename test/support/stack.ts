@@ -7,6 +7,7 @@ import { startSubgraph } from '../../subgraphs/common/src/subgraph';
 import type { RunningSubgraph } from '../../subgraphs/common/src/subgraph';
 import { postGraphQL } from '../../subgraphs/common/src/testing/graphql-client';
 import type { GraphQLResponse } from '../../subgraphs/common/src/testing/graphql-client';
+import { freePorts } from '../../subgraphs/common/src/testing/free-ports';
 import { createTestConfig } from '../../subgraphs/common/src/testing/test-database';
 import { SUBGRAPHS } from '../../subgraphs/registry';
 
@@ -29,10 +30,17 @@ export interface TestStack {
  * gateway on the committed supergraph, talking real HTTP.
  */
 export async function startTestStack(overrides: Record<string, string> = {}): Promise<TestStack> {
-  const { config, cleanup } = createTestConfig(overrides);
+  const ports = await freePorts(SUBGRAPHS.length);
+  const portSettings = Object.fromEntries(
+    SUBGRAPHS.flatMap((definition, index) => [
+      [`${definition.name.toUpperCase()}_PORT`, String(ports[index])],
+      [`${definition.name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index]}/graphql`],
+    ]),
+  );
+  const { config, cleanup } = createTestConfig({ ...portSettings, ...overrides });
   const started: RunningSubgraph<unknown>[] = [];
   try {
-    for (const definition of SUBGRAPHS) started.push(await startSubgraph(definition, config, { port: 0, migrate: true }));
+    for (const definition of SUBGRAPHS) started.push(await startSubgraph(definition, config, { migrate: true }));
   } catch (error) {
     await Promise.all(started.map((subgraph) => subgraph.stop()));
     await cleanup();

@@ -76,7 +76,7 @@ export function createPaymentsServices(runtime: SubgraphRuntime, options: Paymen
     clock,
     logger,
   );
-  const autoTopUps = new AutoTopUpService(dataSource.getRepository(AutoTopUpRuleEntity), transactions, topUps, provider, clock, logger);
+  const autoTopUps = new AutoTopUpService(dataSource.getRepository(AutoTopUpRuleEntity), transactions, topUps, accounts, provider, clock, logger);
   const webhooks = new PaymentWebhookService(transactions, topUps, autoTopUps, clock, logger, config.payments.webhookSecret, config.payments.webhookToleranceSeconds);
   const whatsApp = new WhatsAppService(
     dataSource.getRepository(WhatsAppMessageEntity),

@@ -59,4 +59,13 @@ export class AccountsHttpAdapter implements AccountsPort {
     );
     return { replayed: data.creditAccount.replayed, balanceCents: data.creditAccount.account.balance.cents };
   }
+
+  async setAutoTopUpThreshold(accountId: string, thresholdCents: number | null): Promise<void> {
+    await this.client.request(
+      `mutation SetAutoTopUpThreshold($accountId: ID!, $thresholdCents: SafeInt) {
+        setAutoTopUpThreshold(accountId: $accountId, thresholdCents: $thresholdCents) { id }
+      }`,
+      { accountId, thresholdCents },
+    );
+  }
 }

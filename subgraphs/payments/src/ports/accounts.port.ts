@@ -18,4 +18,6 @@ export interface AccountsPort {
   findByMsisdn(msisdn: string): Promise<AccountSnapshot | null>;
   /** Idempotent by reference: retrying with the same reference and amount moves no money again. */
   credit(input: { accountId: string; amountCents: number; reference: string; reason: string }): Promise<LedgerCreditResult>;
+  /** Where accounts reports a debit crossing (null: no threshold rule). */
+  setAutoTopUpThreshold(accountId: string, thresholdCents: number | null): Promise<void>;
 }

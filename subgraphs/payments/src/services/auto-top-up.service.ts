@@ -9,6 +9,7 @@ import type { TransactionRunner } from '../../../common/src/transaction';
 import { AutoTopUpRuleEntity } from '../entities/auto-top-up-rule.entity';
 import type { AutoTopUpTrigger } from '../entities/auto-top-up-rule.entity';
 import type { TopUpOrderEntity } from '../entities/top-up-order.entity';
+import type { AccountsPort } from '../ports/accounts.port';
 import type { PaymentProviderPort } from '../ports/payment-provider.port';
 import type { TopUpService } from './top-up.service';
 
@@ -49,6 +50,7 @@ export class AutoTopUpService {
     private readonly rules: Repository<AutoTopUpRuleEntity>,
     private readonly transactions: TransactionRunner,
     private readonly topUps: TopUpService,
+    private readonly accounts: AccountsPort,
     private readonly provider: PaymentProviderPort,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -67,6 +69,8 @@ export class AutoTopUpService {
       throw badInput('paymentMethodRef must look like METHOD:token, as stored by the payment provider', 'paymentMethodRef');
     }
     await this.topUps.assertAmountAllowed(account, 'AUTOMATIC', input.amountCents);
+    // Threshold first, rule second: if saving the rule fails, a reported crossing finds no rule and does nothing.
+    await this.accounts.setAutoTopUpThreshold(account.id, input.trigger === 'BELOW_THRESHOLD' ? input.thresholdCents : null);
     const now = this.clock.now();
     return this.transactions.run(async (manager) => {
       const repository = manager.getRepository(AutoTopUpRuleEntity);
@@ -96,6 +100,8 @@ export class AutoTopUpService {
   async removeRule(principal: Principal, accountId: string): Promise<boolean> {
     const account = await this.topUps.visibleAccount(principal, accountId);
     const result = await this.rules.delete({ accountId: account.id });
+    // Rule first, threshold second: a crossing reported in between finds no rule and does nothing.
+    await this.accounts.setAutoTopUpThreshold(account.id, null);
     return (result.affected ?? 0) > 0;
   }
 
