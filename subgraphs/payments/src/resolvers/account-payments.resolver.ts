@@ -33,13 +33,13 @@ export class AccountPaymentsResolver {
 
   @Authorized('customer', 'partner', 'service')
   @Mutation(() => AutoTopUpRuleType, { description: 'Sets (or replaces) the account\'s automatic top-up rule.' })
-  async setAutoTopUp(@Arg('input', () => AutoTopUpRuleInput) input: AutoTopUpRuleInput, @Ctx() { principal, services }: PaymentsContext): Promise<AutoTopUpRuleType> {
+  async setAutoTopUp(@Arg('input', () => AutoTopUpRuleInput, { description: 'The rule.' }) input: AutoTopUpRuleInput, @Ctx() { principal, services }: PaymentsContext): Promise<AutoTopUpRuleType> {
     return toAutoTopUpRule(await services.autoTopUps.setRule(principal, input));
   }
 
   @Authorized('customer', 'partner', 'service')
   @Mutation(() => Boolean, { description: 'Removes the account\'s automatic top-up rule; false when there was none.' })
-  removeAutoTopUp(@Arg('accountId', () => ID) accountId: string, @Ctx() { principal, services }: PaymentsContext): Promise<boolean> {
+  removeAutoTopUp(@Arg('accountId', () => ID, { description: 'The account.' }) accountId: string, @Ctx() { principal, services }: PaymentsContext): Promise<boolean> {
     return services.autoTopUps.removeRule(principal, accountId);
   }
 
@@ -49,7 +49,7 @@ export class AccountPaymentsResolver {
     description: 'Internal (accounts): a charge took the balance below the threshold. Fires the rule once per crossing; null when it did not fire.',
   })
   async autoTopUpTriggered(
-    @Arg('accountId', () => ID) accountId: string,
+    @Arg('accountId', () => ID, { description: 'The account whose balance fell.' }) accountId: string,
     @Arg('balanceCents', () => GraphQLSafeInt, { description: 'Balance after the charge.' }) balanceCents: number,
     @Arg('reference', { description: 'The charge that crossed the threshold.' }) reference: string,
     @Ctx() { services }: PaymentsContext,

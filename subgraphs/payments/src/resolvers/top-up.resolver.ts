@@ -10,7 +10,7 @@ import { toTopUp, toWhatsAppMessage } from './top-up.mapper';
 export class TopUpResolver {
   @Authorized('customer', 'partner', 'operator', 'admin', 'service')
   @Query(() => TopUpType, { description: 'A top-up order by id.' })
-  async topUp(@Arg('id', () => ID) id: string, @Ctx() { principal, services }: PaymentsContext): Promise<TopUpType> {
+  async topUp(@Arg('id', () => ID, { description: 'Order id.' }) id: string, @Ctx() { principal, services }: PaymentsContext): Promise<TopUpType> {
     return toTopUp(await services.topUps.getVisible(principal, id), services.checkoutUrl);
   }
 
@@ -29,13 +29,13 @@ export class TopUpResolver {
   @Mutation(() => TopUpType, {
     description: 'Creates a top-up to pay on the hosted payment page (see paymentUrl). Same idempotency key and request: the same order.',
   })
-  async createTopUp(@Arg('input', () => CreateTopUpInput) input: CreateTopUpInput, @Ctx() { principal, services }: PaymentsContext): Promise<TopUpType> {
+  async createTopUp(@Arg('input', () => CreateTopUpInput, { description: 'What to load, how, and the idempotency key.' }) input: CreateTopUpInput, @Ctx() { principal, services }: PaymentsContext): Promise<TopUpType> {
     return toTopUp(await services.topUps.create(principal, input), services.checkoutUrl);
   }
 
   @Authorized('customer', 'partner', 'service')
   @Mutation(() => TopUpType, { description: 'Cancels a top-up that has not been paid yet.' })
-  async cancelTopUp(@Arg('id', () => ID) id: string, @Ctx() { principal, services }: PaymentsContext): Promise<TopUpType> {
+  async cancelTopUp(@Arg('id', () => ID, { description: 'Order id.' }) id: string, @Ctx() { principal, services }: PaymentsContext): Promise<TopUpType> {
     return toTopUp(await services.topUps.cancel(principal, id), services.checkoutUrl);
   }
 
