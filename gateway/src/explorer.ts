@@ -79,8 +79,16 @@ function explorerPage(graphqlPath: string): string {
         if (token && !headers.Authorization && !headers.authorization) headers.Authorization = 'Bearer ' + token;
         return base(params, Object.assign({}, options, { headers: headers }));
       }
+      // ?query=…&variables=… opens the explorer on a given operation (links in docs, tests).
+      var params = new URLSearchParams(window.location.search);
       ReactDOM.createRoot(document.getElementById('graphiql')).render(
-        React.createElement(GraphiQL, { fetcher: fetcher, defaultQuery: ${JSON.stringify(DEFAULT_QUERY)}, shouldPersistHeaders: false })
+        React.createElement(GraphiQL, {
+          fetcher: fetcher,
+          defaultQuery: ${JSON.stringify(DEFAULT_QUERY)},
+          query: params.get('query') || undefined,
+          variables: params.get('variables') || undefined,
+          shouldPersistHeaders: false
+        })
       );
     })();
   </script>

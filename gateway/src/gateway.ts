@@ -146,8 +146,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
 
   const graphql = graphqlRoute(apollo, createContext);
-  const wantsHtml = (request: RequestInfo): boolean =>
-    request.req.method === 'GET' && !request.url.search && (request.req.headers.accept ?? '').includes('text/html');
+  // Browsers navigating to /graphql get the explorer (also with ?query=… to open an operation);
+  // GraphQL clients ask for JSON.
+  const wantsHtml = (request: RequestInfo): boolean => (request.req.headers.accept ?? '').includes('text/html');
   const explorer = explorerRoutes('/graphql');
   const showExplorer = explorer[0]!.handle;
 

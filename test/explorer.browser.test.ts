@@ -1,0 +1,54 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { projectRoot } from '../subgraphs/common/src/paths';
+import { DEMO_ACCOUNTS } from '../subgraphs/accounts/src/services/demo-data.service';
+import { startTestStack } from './support/stack';
+import type { TestStack } from './support/stack';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(projectRoot(), 'test-artifacts');
+
+describe('the offline explorer in a real browser', () => {
+  let stack: TestStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    stack = await startTestStack();
+    const accounts = stack.subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } } };
+    await accounts.services.demoData.seed();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('lets a partner paste a token, run a query and see the balance, without any request leaving the machine', async () => {
+    const congstar = DEMO_ACCOUNTS.find((account) => account.brandCode === 'CONGSTAR' && account.topUpCents > 0)!;
+    const token = await stack.token({ role: 'partner', brand: 'CONGSTAR' });
+    const page = await browser.newPage();
+    const foreignRequests: string[] = [];
+    page.on('request', (request) => {
+      if (!/^(http:\/\/127\.0\.0\.1|http:\/\/localhost|data:|blob:|about:)/.test(request.url())) foreignRequests.push(request.url());
+    });
+    const query = `{ account(id: "${congstar.id}") { msisdn balance { formatted } } }`;
+    await page.goto(`${stack.gateway.url}?query=${encodeURIComponent(query)}`, { waitUntil: 'networkidle' });
+    await page.fill('#token', token);
+    await page.click('.graphiql-execute-button');
+    const response = page.locator('.graphiql-response');
+    await response.getByText('12,65').waitFor({ timeout: 15_000 });
+    expect(await response.innerText()).toContain(congstar.msisdn);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'explorer-partner-balance.png'), fullPage: true });
+    expect(existsSync(join(ARTIFACTS, 'explorer-partner-balance.png'))).toBe(true);
+    expect(foreignRequests).toEqual([]);
+  });
+});
