@@ -25,6 +25,7 @@ import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, signPrincipalHeader } from '../../
 import type { Principal } from '../../subgraphs/common/src/principal';
 import { schemaDir } from '../../subgraphs/common/src/paths';
 import { explorerRoutes } from './explorer';
+import { CorsPolicy, RequestRateLimiter, auditPlugin, queryLimits, rateLimitKey } from './hardening';
 import { TokenError, createTokenVerifier } from './jwt';
 
 export const SUPERGRAPH_PATH = join(schemaDir(), 'supergraph.graphql');
@@ -35,6 +36,7 @@ export interface GatewayContext {
   principalHeader?: string;
   requestId: string;
   logger: Logger;
+  clientAddress: string;
 }
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type', '__typename']);
@@ -108,8 +110,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       new SigningDataSource({ url: subgraphUrls[name as SubgraphName] ?? url, fetcher }),
     logger,
   });
+  const limits = queryLimits(config);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    validationRules: limits.validationRules,
+    // Batched HTTP requests would multiply every limit below by the batch size.
+    allowBatchedHttpRequests: false,
     introspection: config.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
@@ -117,7 +123,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger, false),
     plugins: [
+      ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
       requireAuthentication,
+      auditPlugin(logger),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
@@ -126,16 +134,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   await apollo.start();
   const verifyToken = await createTokenVerifier(config);
+  const rateLimiter = new RequestRateLimiter(config.gateway.rateLimitPerMinute);
+  const cors = new CorsPolicy(config.gateway.corsOrigins);
 
-  const createContext = async ({ req, requestId, logger: requestLogger }: RequestInfo): Promise<GatewayContext> => {
-    const authorization = req.headers.authorization;
-    if (!authorization) return { principal: null, requestId, logger: requestLogger };
+  const authenticate = async (authorization: string | undefined, requestLogger: Logger): Promise<Principal | null> => {
+    if (!authorization) return null;
     const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization);
     if (!match?.[1]) throw new HttpError(401, 'UNAUTHENTICATED', 'Authorization must be "Bearer <JWT>"');
     try {
-      const principal = await verifyToken(match[1]);
-      const principalHeader = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
-      return { principal, principalHeader, requestId, logger: requestLogger.child({ role: principal.role, subject: principal.subject }) };
+      return await verifyToken(match[1]);
     } catch (error) {
       if (error instanceof TokenError) {
         requestLogger.info({ reason: error.message }, 'token refused');
@@ -145,7 +152,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     }
   };
 
-  const graphql = graphqlRoute(apollo, createContext);
+  const createContext = async ({ req, res, requestId, logger: requestLogger }: RequestInfo): Promise<GatewayContext> => {
+    const principal = await authenticate(req.headers.authorization, requestLogger);
+    cors.check(req, res, principal);
+    await rateLimiter.consume(rateLimitKey(principal, req));
+    const clientAddress = req.socket.remoteAddress ?? 'unknown';
+    if (!principal) return { principal: null, requestId, logger: requestLogger, clientAddress };
+    const principalHeader = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
+    return { principal, principalHeader, requestId, clientAddress, logger: requestLogger.child({ role: principal.role, subject: principal.subject }) };
+  };
+
+  const graphql = graphqlRoute(apollo, createContext, config.gateway.bodyLimitBytes);
   // Browsers navigating to /graphql get the explorer (also with ?query=… to open an operation);
   // GraphQL clients ask for JSON.
   const wantsHtml = (request: RequestInfo): boolean => (request.req.headers.accept ?? '').includes('text/html');
@@ -178,6 +195,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       handle: (request) => (wantsHtml(request) ? showExplorer(request) : graphql[1]!.handle(request)),
     },
     graphql[0]!,
+    { method: 'OPTIONS', path: '/graphql', handle: ({ req, res }) => void cors.preflight(req, res) },
     ...explorer,
   ];
 

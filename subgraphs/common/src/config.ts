@@ -74,6 +74,14 @@ const envSchema = z.object({
   WHATSAPP_VERIFY_TOKEN: z.string().min(8).default(DEVELOPMENT_SECRETS.WHATSAPP_VERIFY_TOKEN),
   VOUCHER_PEPPER: z.string().min(32).default(DEVELOPMENT_SECRETS.VOUCHER_PEPPER),
   VOUCHER_FAILED_ATTEMPTS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
+  GATEWAY_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GATEWAY_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  GATEWAY_MAX_COST: z.coerce.number().int().min(100).max(1_000_000).default(5000),
+  GATEWAY_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(4000),
+  GATEWAY_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
+  GATEWAY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(256 * 1024),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  CORS_ALLOWED_ORIGINS: z.string().default(''),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().min(1000).default(65_000),
@@ -121,10 +129,36 @@ export interface Config {
     voucherFailedAttemptsPerHour: number;
   };
   outboxPollMs: number;
+  gateway: {
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxTokens: number;
+    maxDirectives: number;
+    bodyLimitBytes: number;
+    rateLimitPerMinute: number;
+    /** Browser origins allowed to call the gateway: per brand for partner frontends, `*` for internal dashboards. */
+    corsOrigins: { brand: string; origin: string }[];
+  };
   introspection: boolean;
   shutdownGraceMs: number;
   subgraphKeepAliveMs: number;
   gatewayUpstreamIdleMs: number;
+}
+
+/** `CONGSTAR=https://app.congstar.de,*=https://dashboard.internal` */
+function parseCorsOrigins(value: string): { brand: string; origin: string }[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [brand, origin] = entry.split(/=(.*)/s, 2) as [string, string | undefined];
+      if (!origin || !/^https?:\/\/[^/\s]+$/.test(origin) || !/^(\*|[A-Z_]+)$/.test(brand)) {
+        throw new ConfigError(`CORS_ALLOWED_ORIGINS: "${entry}" is not BRAND=https://origin (or *=https://origin)`);
+      }
+      return { brand, origin };
+    });
 }
 
 export class ConfigError extends Error {
@@ -213,6 +247,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       voucherFailedAttemptsPerHour: env.VOUCHER_FAILED_ATTEMPTS_PER_HOUR,
     },
     outboxPollMs: env.OUTBOX_POLL_MS,
+    gateway: {
+      maxDepth: env.GATEWAY_MAX_DEPTH,
+      maxAliases: env.GATEWAY_MAX_ALIASES,
+      maxCost: env.GATEWAY_MAX_COST,
+      maxTokens: env.GATEWAY_MAX_TOKENS,
+      maxDirectives: env.GATEWAY_MAX_DIRECTIVES,
+      bodyLimitBytes: env.GATEWAY_BODY_LIMIT_BYTES,
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      corsOrigins: parseCorsOrigins(env.CORS_ALLOWED_ORIGINS),
+    },
     introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     subgraphKeepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,

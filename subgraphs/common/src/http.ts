@@ -14,6 +14,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -47,8 +49,15 @@ export function sendJson(res: ServerResponse, status: number, payload: unknown, 
 }
 
 /** A GraphQL-shaped error for requests refused before GraphQL execution starts. */
-export function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+export function sendGraphQLError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+  details: Record<string, unknown> = {},
+): void {
+  sendJson(res, status, { errors: [{ message, extensions: { ...details, code } }] }, headers);
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -215,7 +224,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
           return;
         }
         if (error instanceof HttpError) {
-          sendGraphQLError(res, error.status, error.code, error.message);
+          sendGraphQLError(res, error.status, error.code, error.message, error.headers, error.details);
           return;
         }
         requestLogger.error({ err: error }, 'request failed');

@@ -1,0 +1,93 @@
+import { errorCode } from '../subgraphs/common/src/testing/graphql-client';
+import { startTestStack } from './support/stack';
+import type { TestStack } from './support/stack';
+
+const CONGSTAR_APP = 'https://app.congstar.example';
+const DASHBOARD = 'https://dashboard.guthaben.example';
+
+describe('gateway hardening', () => {
+  let stack: TestStack;
+  let partner: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      RATE_LIMIT_PER_MINUTE: '40',
+      CORS_ALLOWED_ORIGINS: `CONGSTAR=${CONGSTAR_APP},*=${DASHBOARD}`,
+      GATEWAY_BODY_LIMIT_BYTES: '4096',
+      GATEWAY_MAX_DEPTH: '5',
+    });
+    partner = await stack.token({ role: 'partner', brand: 'CONGSTAR' });
+  });
+  afterAll(() => stack?.stop());
+
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${partner}`, ...headers }, body });
+
+  it('refuses queries nested deeper than the limit and alias floods, before any subgraph is asked', async () => {
+    // GATEWAY_MAX_DEPTH is 5 in this stack.
+    const shallow = await stack.query(partner, '{ brands { policy { policy { network } } } }');
+    expect(shallow.errors).toBeUndefined();
+    const deep = await stack.query(partner, '{ brands { policy { policy { topUp { channels { kind } } } } } }');
+    expect(deep.data ?? null).toBeNull();
+    expect(deep.errors?.[0]?.message).toMatch(/depth/i);
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: brands { code }`).join(' ');
+    const flood = await stack.query(partner, `{ ${aliases} }`);
+    expect(flood.data ?? null).toBeNull();
+    expect(flood.errors?.[0]?.message).toMatch(/alias/i);
+    expect(errorCode(flood)).toBe(errorCode(deep));
+  });
+
+  it('refuses bodies over the size limit and batched requests', async () => {
+    const big = await post(JSON.stringify({ query: `{ brands { code } } # ${'x'.repeat(5000)}` }));
+    expect(big.status).toBe(413);
+    const batch = await post(JSON.stringify([{ query: '{ brands { code } }' }, { query: '{ brands { name } }' }]));
+    expect(batch.status).toBe(400);
+  });
+
+  it('allows browser calls only from listed origins, and a partner token only from its brand\'s origin', async () => {
+    const preflight = (origin: string) =>
+      fetch(stack.gateway.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    expect((await preflight('https://evil.example')).status).toBe(403);
+    const allowed = await preflight(CONGSTAR_APP);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(CONGSTAR_APP);
+
+    const fromOwnOrigin = await post(JSON.stringify({ query: '{ brands { code } }' }), { origin: CONGSTAR_APP });
+    expect(fromOwnOrigin.status).toBe(200);
+    expect(fromOwnOrigin.headers.get('access-control-allow-origin')).toBe(CONGSTAR_APP);
+    expect((await post(JSON.stringify({ query: '{ brands { code } }' }), { origin: 'https://evil.example' })).status).toBe(403);
+
+    const telekom = await stack.token({ role: 'partner', brand: 'TELEKOM' });
+    const foreign = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${telekom}`, origin: CONGSTAR_APP },
+      body: JSON.stringify({ query: '{ brands { code } }' }),
+    });
+    expect(foreign.status).toBe(403);
+    const operator = await stack.token({ role: 'operator' });
+    const operatorFromPartnerSite = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}`, origin: CONGSTAR_APP },
+      body: JSON.stringify({ query: '{ brands { code } }' }),
+    });
+    expect(operatorFromPartnerSite.status).toBe(403);
+    const operatorFromDashboard = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operator}`, origin: DASHBOARD },
+      body: JSON.stringify({ query: '{ brands { code } }' }),
+    });
+    expect(operatorFromDashboard.status).toBe(200);
+  });
+
+  it('limits requests per principal with a clear code and a retry time', async () => {
+    const customer = await stack.token({ role: 'customer', account_id: 'rate-limited-account', sub: 'rate-limited-customer' });
+    const answers = [];
+    for (let i = 0; i < 45; i += 1) answers.push(await stack.query(customer, '{ brands { code } }'));
+    const limited = answers.filter((answer) => answer.status === 429);
+    expect(limited.length).toBe(5);
+    expect(errorCode(limited[0]!)).toBe('RATE_LIMITED');
+    expect(limited[0]!.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
+    const otherPrincipal = await stack.query(partner, '{ brands { code } }');
+    expect(otherPrincipal.status).toBe(200);
+  });
+});
