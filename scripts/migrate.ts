@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { config } from '../subgraphs/common/src/config';
 import { createLogger } from '../subgraphs/common/src/logger';
+import { ServiceMetrics } from '../subgraphs/common/src/metrics';
 import { openSubgraphDataSource } from '../subgraphs/common/src/subgraph';
 import { SUBGRAPHS } from '../subgraphs/registry';
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
           dataSource,
           logger: logger.child({ subgraph: definition.name }),
           selfUrl: () => settings.subgraphUrls[definition.name].replace(/\/graphql$/, ''),
+          metrics: new ServiceMetrics(definition.name),
         };
         await definition.seed(definition.createServices(runtime), runtime);
       }

@@ -20,6 +20,7 @@ import { createErrorFormatter } from '../../subgraphs/common/src/errors';
 import { HttpError, graphqlRoute, sendJson, startHttpService } from '../../subgraphs/common/src/http';
 import type { HttpService, RequestInfo, Route } from '../../subgraphs/common/src/http';
 import { createLogger } from '../../subgraphs/common/src/logger';
+import { ServiceMetrics } from '../../subgraphs/common/src/metrics';
 import type { Logger } from '../../subgraphs/common/src/logger';
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, signPrincipalHeader } from '../../subgraphs/common/src/principal';
 import type { Principal } from '../../subgraphs/common/src/principal';
@@ -111,6 +112,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger,
   });
   const limits = queryLimits(config);
+  const metrics = new ServiceMetrics('gateway');
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
@@ -124,6 +126,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     formatError: createErrorFormatter(logger, false),
     plugins: [
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
+      metrics.plugin<GatewayContext>(),
       requireAuthentication,
       auditPlugin(logger),
       ApolloServerPluginLandingPageDisabled(),
@@ -196,6 +199,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     },
     graphql[0]!,
     { method: 'OPTIONS', path: '/graphql', handle: ({ req, res }) => void cors.preflight(req, res) },
+    metrics.route(),
     ...explorer,
   ];
 

@@ -10,6 +10,8 @@ import { createErrorFormatter } from './errors';
 import { HttpError, graphqlRoute, sendJson, startHttpService } from './http';
 import type { HttpService, Route } from './http';
 import { createLogger } from './logger';
+import { ServiceMetrics } from './metrics';
+import { OutboxMessageEntity } from './outbox/outbox-message.entity';
 import type { Logger } from './logger';
 import { PRINCIPAL_HEADER, PrincipalError, verifyPrincipalHeader } from './principal';
 
@@ -21,6 +23,8 @@ export interface SubgraphRuntime {
   logger: Logger;
   /** This subgraph's own base URL once it listens (e.g. for webhooks a development adapter sends to itself). */
   selfUrl: () => string;
+  /** Prometheus metrics of this process; jobs count their runs here. */
+  metrics: ServiceMetrics;
 }
 
 /** Everything a subgraph is made of; `startSubgraph` wires it to HTTP, the database and auth. */
@@ -77,10 +81,14 @@ export async function startSubgraph<Services, Loaders>(
     throw new Error(`${definition.name}: database has pending migrations; run \`npm run migrate\` first`);
   }
   let boundUrl: string | undefined;
+  const metrics = new ServiceMetrics(definition.name);
+  metrics.watchPool(dataSource);
+  if (dataSource.hasMetadata(OutboxMessageEntity)) metrics.watchOutbox(dataSource);
   const runtime: SubgraphRuntime = {
     config,
     dataSource,
     logger,
+    metrics,
     selfUrl: () => {
       if (!boundUrl) throw new Error(`${definition.name} is not listening yet`);
       return boundUrl;
@@ -98,7 +106,7 @@ export async function startSubgraph<Services, Loaders>(
     // Our own signal handling drains HTTP first; Apollo's would stop and re-kill the process mid-drain.
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger, false),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.plugin<SubgraphContext<Services, Loaders>>()],
     logger,
   });
   await apollo.start();
@@ -142,6 +150,7 @@ export async function startSubgraph<Services, Loaders>(
         }
       },
     },
+    metrics.route(),
     ...graphqlRoute(apollo, createContext),
     ...(definition.routes?.(services, runtime) ?? []),
   ];

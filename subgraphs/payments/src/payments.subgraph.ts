@@ -209,14 +209,14 @@ export function createPaymentsSubgraph(options: PaymentsOptions = {}): SubgraphD
     createServices: (runtime) => createPaymentsServices(runtime, options),
     createLoaders: () => ({}),
     routes: (services) => paymentsRoutes(services),
-    startBackground: (services, { logger }) => {
+    startBackground: (services, { logger, metrics }) => {
       const stopRelay = services.relay.start();
       const every = options.backgroundJobsMs === undefined ? 60_000 : options.backgroundJobsMs;
       let timer: NodeJS.Timeout | undefined;
       let running: Promise<void> = Promise.resolve();
       if (every !== null) {
         timer = setInterval(() => {
-          running = running.then(() => services.runJobs()).catch((error: unknown) => logger.error({ err: error }, 'payments jobs failed'));
+          running = running.then(() => metrics.timeJob('payments-jobs', services.runJobs)).catch((error: unknown) => logger.error({ err: error }, 'payments jobs failed'));
         }, every);
         timer.unref();
       }
