@@ -2,14 +2,35 @@ import { startGateway } from '../../gateway/src/gateway';
 import type { RunningGateway } from '../../gateway/src/gateway';
 import { issueDevelopmentToken } from '../../gateway/src/jwt';
 import type { AccessTokenClaims } from '../../gateway/src/jwt';
+import type { Clock } from '../../subgraphs/common/src/clock';
 import type { Config, SubgraphName } from '../../subgraphs/common/src/config';
 import { startSubgraph } from '../../subgraphs/common/src/subgraph';
-import type { RunningSubgraph } from '../../subgraphs/common/src/subgraph';
+import type { RunningSubgraph, SubgraphDefinition } from '../../subgraphs/common/src/subgraph';
 import { postGraphQL } from '../../subgraphs/common/src/testing/graphql-client';
 import type { GraphQLResponse } from '../../subgraphs/common/src/testing/graphql-client';
 import { freePorts } from '../../subgraphs/common/src/testing/free-ports';
 import { createTestConfig } from '../../subgraphs/common/src/testing/test-database';
+import { createAccountsSubgraph } from '../../subgraphs/accounts/src/accounts.subgraph';
+import { createPaymentsSubgraph } from '../../subgraphs/payments/src/payments.subgraph';
+import { createPoliciesSubgraph } from '../../subgraphs/policies/src/policies.subgraph';
+import { createRefundsSubgraph } from '../../subgraphs/refunds/src/refunds.subgraph';
 import { SUBGRAPHS } from '../../subgraphs/registry';
+
+export interface TestStackOptions {
+  /** One clock for every subgraph (e.g. a FixedClock to move months forward); the system clock when omitted. */
+  clock?: Clock;
+}
+
+/** The registry's subgraphs, in the same order, built with the given clock. */
+function subgraphsWith(clock: Clock): readonly SubgraphDefinition<unknown, unknown>[] {
+  const byName: Record<string, SubgraphDefinition<unknown, unknown>> = {
+    accounts: createAccountsSubgraph({ clock }) as SubgraphDefinition<unknown, unknown>,
+    payments: createPaymentsSubgraph({ clock }) as SubgraphDefinition<unknown, unknown>,
+    policies: createPoliciesSubgraph({ clock }) as SubgraphDefinition<unknown, unknown>,
+    refunds: createRefundsSubgraph({ clock }) as SubgraphDefinition<unknown, unknown>,
+  };
+  return SUBGRAPHS.map((definition) => byName[definition.name]!);
+}
 
 export interface TestStack {
   config: Config;
@@ -29,7 +50,8 @@ export interface TestStack {
  * The whole federated system on loopback: four subgraph HTTP servers with fresh databases and the
  * gateway on the committed supergraph, talking real HTTP.
  */
-export async function startTestStack(overrides: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(overrides: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
+  const definitions = options.clock ? subgraphsWith(options.clock) : SUBGRAPHS;
   const ports = await freePorts(SUBGRAPHS.length);
   const portSettings = Object.fromEntries(
     SUBGRAPHS.flatMap((definition, index) => [
@@ -40,7 +62,7 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
   const { config, cleanup } = createTestConfig({ ...portSettings, ...overrides });
   const started: RunningSubgraph<unknown>[] = [];
   try {
-    for (const definition of SUBGRAPHS) started.push(await startSubgraph(definition, config, { migrate: true }));
+    for (const definition of definitions) started.push(await startSubgraph(definition, config, { migrate: true }));
   } catch (error) {
     await Promise.all(started.map((subgraph) => subgraph.stop()));
     await cleanup();

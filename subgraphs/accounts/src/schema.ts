@@ -7,6 +7,7 @@ import { AccountEntity } from './entities/account.entity';
 import { AccountResolver } from './resolvers/account.resolver';
 import { ChargingResolver } from './resolvers/charging.resolver';
 import { LedgerResolver } from './resolvers/ledger.resolver';
+import { LifecycleResolver } from './resolvers/lifecycle.resolver';
 import { OptionResolver } from './resolvers/option.resolver';
 import type { AccountsServices } from './accounts.subgraph';
 
@@ -22,7 +23,7 @@ export function createAccountsLoaders(services: AccountsServices): AccountsLoade
 
 export function buildAccountsSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
-    { resolvers: [AccountResolver, LedgerResolver, ChargingResolver, OptionResolver], authChecker: roleAuthChecker, validate: true },
+    { resolvers: [AccountResolver, LedgerResolver, ChargingResolver, OptionResolver, LifecycleResolver], authChecker: roleAuthChecker, validate: true },
     {
       Account: {
         // Entity references from other subgraphs obey the same scope as root queries: out of scope is null.

@@ -71,6 +71,10 @@ export class AccountEntity {
   @Column({ name: 'third_party_block', type: 'boolean', default: false })
   thirdPartyBlock!: boolean;
 
+  /** Below this balance a debit enqueues an automatic top-up trigger for payments; null: no automatic top-up. */
+  @Column({ name: 'auto_top_up_threshold_cents', type: 'bigint', transformer: bigintColumn, nullable: true })
+  autoTopUpThresholdCents!: number | null;
+
   @Field({ description: 'When the account was opened.' })
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt!: Date;

@@ -27,21 +27,24 @@ export interface OptionOffer {
   covers: readonly ChargingService[];
 }
 
+/** Policy-backed rules answer asynchronously (the policies subgraph, cached); fixed ones at once. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
- * The brand-dependent numbers charging needs. They belong to the policies subgraph (a later issue);
- * until then accounts reads them through this interface only, so swapping in a policies-backed
- * implementation touches nothing else.
+ * The brand-dependent numbers charging needs. The default implementation reads them from the
+ * policies subgraph (PolicyChargingRules); accounts reads them through this interface only, so tests
+ * can inject fixed rules and nothing else changes.
  */
 export interface ChargingRules {
   /** Below this available credit the caller is told to play the low-balance announcement. */
-  lowBalanceThresholdCents(brandCode: string): number;
+  lowBalanceThresholdCents(brandCode: string): MaybePromise<number>;
   /** BGH III ZR 33/14: only if the brand's terms say so, and only for these delayed classes. */
-  allowsNegativeBalance(brandCode: string, chargeClass: DelayedChargeClass): boolean;
-  tariff(brandCode: string, service: ChargingService): Tariff;
+  allowsNegativeBalance(brandCode: string, chargeClass: DelayedChargeClass): MaybePromise<boolean>;
+  tariff(brandCode: string, service: ChargingService): MaybePromise<Tariff>;
   /** How long a session's reservation lives without a report from the network. */
-  sessionValidityMs(brandCode: string): number;
+  sessionValidityMs(brandCode: string): MaybePromise<number>;
   /** The offer with this code for the brand, or null when the brand has none. */
-  optionOffer(brandCode: string, code: string): OptionOffer | null;
+  optionOffer(brandCode: string, code: string): MaybePromise<OptionOffer | null>;
 }
 
 /** Placeholder prices: the spec names no tariff, so these only make charging observable and testable. */
@@ -102,7 +105,12 @@ export class SpecChargingRules implements ChargingRules {
   tariff(brandCode: string, service: ChargingService): Tariff {
     // Spec section 1: WhatsApp texts are free on WhatsApp SIM; elsewhere they are ordinary data.
     if (service === 'WHATSAPP_TEXT' && brandCode === 'WHATSAPP_SIM') return { unitPriceCents: 0, zeroRated: true };
-    return { unitPriceCents: this.prices[service], zeroRated: false };
+    return { unitPriceCents: this.unitPriceCents(service), zeroRated: false };
+  }
+
+  /** The placeholder price, for rules that take everything else from a brand policy. */
+  unitPriceCents(service: ChargingService): number {
+    return this.prices[service];
   }
 
   sessionValidityMs(): number {

@@ -6,9 +6,11 @@ import { isBrandCode } from '../../../common/src/brands';
 import type { Clock } from '../../../common/src/clock';
 import { DomainError, badInput, notFound } from '../../../common/src/errors';
 import type { Principal } from '../../../common/src/principal';
+import { SubgraphUnavailableError } from '../../../common/src/subgraph-client';
 import { ACCOUNT_STATUSES, AccountEntity } from '../entities/account.entity';
 import type { AccountStatus } from '../entities/account.entity';
 import { assertPageSize, safeIntegerFromDatabase } from './ledger.service';
+import type { ValidityService } from './validity.service';
 
 const E164 = /^\+[1-9]\d{7,14}$/;
 
@@ -46,6 +48,7 @@ export class AccountService {
   constructor(
     private readonly accounts: Repository<AccountEntity>,
     private readonly clock: Clock,
+    private readonly validity?: ValidityService,
   ) {}
 
   /** Out-of-scope accounts are reported as not found, so a caller cannot probe for other brands' ids. */
@@ -123,6 +126,34 @@ export class AccountService {
     return this.accounts.findOneByOrFail({ id: account.id });
   }
 
+  /**
+   * Service-only (payments keeps the rule, accounts watches the balance): from now on a debit that
+   * takes the balance below `thresholdCents` enqueues an automatic top-up trigger; null clears it.
+   */
+  async setAutoTopUpThreshold(id: string, thresholdCents: number | null): Promise<AccountEntity> {
+    if (thresholdCents !== null && (!Number.isSafeInteger(thresholdCents) || thresholdCents < 1)) {
+      throw badInput('thresholdCents must be a whole number of cents of at least 1, or null to clear it', 'thresholdCents');
+    }
+    if (typeof id !== 'string' || !(await this.accounts.existsBy({ id }))) throw notFound('Account', String(id));
+    await this.accounts.update({ id }, { autoTopUpThresholdCents: thresholdCents, updatedAt: this.clock.now() });
+    return this.accounts.findOneByOrFail({ id });
+  }
+
+  /**
+   * The brand's activation period (O2: 6 months, LIDL Connect: 12), judged by the policy in force
+   * now. Without an answer from policies the column stays null, which the validity engine reads as
+   * "activation plus the brand's activation months" anyway, so opening never depends on policies.
+   */
+  private async initialValidUntil(brandCode: string, at: Date): Promise<Date | null> {
+    if (!this.validity) return null;
+    try {
+      return await this.validity.initialValidUntil(brandCode, at);
+    } catch (error) {
+      if (error instanceof SubgraphUnavailableError) return null;
+      throw error;
+    }
+  }
+
   exists(id: string): Promise<boolean> {
     return this.accounts.existsBy({ id });
   }
@@ -142,10 +173,11 @@ export class AccountService {
       statusChangedAt: now,
       balanceCents: 0,
       reservedCents: 0,
-      validUntil: null,
+      validUntil: await this.initialValidUntil(input.brandCode, now),
       lastTopUpAt: null,
       lastChargeableUseAt: null,
       thirdPartyBlock: false,
+      autoTopUpThresholdCents: null,
       createdAt: now,
       updatedAt: now,
     });

@@ -10,6 +10,7 @@ import type { LedgerCause } from '../entities/ledger-entry.entity';
 import type { ChargingRules, Tariff } from '../rules/charging-rules.provider';
 import { assertMsisdn } from './account.service';
 import type { LedgerService } from './ledger.service';
+import type { ValidityService } from './validity.service';
 
 /** More than a day of calls or 10 GB in one request is a broken caller, not a customer. */
 export const MAX_UNITS_PER_REQUEST = 10_000;
@@ -85,6 +86,7 @@ export class ChargingService {
     private readonly ledger: LedgerService,
     private readonly rules: ChargingRules,
     private readonly clock: Clock,
+    private readonly validity?: ValidityService,
   ) {}
 
   setTariffOverride(override: TariffOverride): void {
@@ -111,11 +113,14 @@ export class ChargingService {
           }
           return existing;
         }
+        const now = this.clock.now();
         this.assertActive(account);
+        // The rule may have ended the validity before the lifecycle job wrote the new status.
+        await this.validity?.assertUsable(account, now);
 
         const tariff = await this.tariffFor(manager, account, input.service);
         const available = account.balanceCents - account.reservedCents;
-        const now = this.clock.now();
+        const threshold = await this.rules.lowBalanceThresholdCents(account.brandCode);
         let granted = input.requestedUnits;
         if (!tariff.zeroRated) {
           const affordable = available > 0 ? Math.floor(available / tariff.unitPriceCents) : 0;
@@ -139,12 +144,12 @@ export class ChargingService {
           lastGrantedUnits: granted,
           usedUnits: 0,
           finalGrant: granted < input.requestedUnits,
-          lowBalance: !tariff.zeroRated && available < this.rules.lowBalanceThresholdCents(account.brandCode),
+          lowBalance: !tariff.zeroRated && available < threshold,
           reservedCents: reserve,
           chargedCents: 0,
           lastRequestNumber: 0,
           startedAt: now,
-          expiresAt: this.expiry(account, now),
+          expiresAt: await this.expiry(account, now),
           endedAt: null,
           updatedAt: now,
         });
@@ -152,7 +157,8 @@ export class ChargingService {
         // Option-covered use needs no credit but is still a chargeable connection (validity rules count it).
         if (!tariff.zeroRated || tariff.coveredByOption) {
           account.reservedCents += reserve;
-          account.lastChargeableUseAt = now;
+          if (this.validity) await this.validity.applyChargeableUse(manager, account, now);
+          else account.lastChargeableUseAt = now;
           await this.saveReservation(manager, account, now);
         }
         return session;
@@ -203,8 +209,8 @@ export class ChargingService {
       session.lastRequestNumber = input.requestNumber;
       session.lowBalance =
         !session.zeroRated &&
-        account.balanceCents - account.reservedCents < this.rules.lowBalanceThresholdCents(account.brandCode);
-      session.expiresAt = this.expiry(account, now);
+        account.balanceCents - account.reservedCents < (await this.rules.lowBalanceThresholdCents(account.brandCode));
+      session.expiresAt = await this.expiry(account, now);
       session.updatedAt = now;
       await manager.getRepository(ChargingSessionEntity).save(session);
       if (reserve > 0) {
@@ -268,6 +274,16 @@ export class ChargingService {
       // A batch someone else already closed would come back forever; stop when nothing moved.
       if (stale.length < EXPIRY_BATCH || closedInBatch === 0) return expired;
     }
+  }
+
+  /**
+   * Before a contract ends: commits what each open session reported and releases the rest, under
+   * the lock the caller holds. Returns how many sessions were closed.
+   */
+  async settleOpenSessionsLocked(manager: EntityManager, account: AccountEntity): Promise<number> {
+    const open = await manager.getRepository(ChargingSessionEntity).find({ where: { accountId: account.id, status: 'OPEN' }, order: { startedAt: 'ASC' } });
+    for (const session of open) await this.close(manager, account, session, 'TERMINATED');
+    return open.length;
   }
 
   async get(sessionId: string): Promise<ChargingSessionEntity> {
@@ -339,7 +355,7 @@ export class ChargingService {
   }
 
   private async tariffFor(manager: EntityManager, account: AccountEntity, service: ChargingServiceKind): Promise<Tariff> {
-    const base = this.rules.tariff(account.brandCode, service);
+    const base = await this.rules.tariff(account.brandCode, service);
     const tariff = this.tariffOverride ? await this.tariffOverride(manager, account, service, base) : base;
     if (!tariff.zeroRated && (!Number.isSafeInteger(tariff.unitPriceCents) || tariff.unitPriceCents <= 0)) {
       throw new Error(`tariff for ${account.brandCode}/${service} must be zero-rated or cost at least 1 cent`);
@@ -347,8 +363,8 @@ export class ChargingService {
     return tariff;
   }
 
-  private expiry(account: AccountEntity, now: Date): Date {
-    return new Date(now.getTime() + this.rules.sessionValidityMs(account.brandCode));
+  private async expiry(account: AccountEntity, now: Date): Promise<Date> {
+    return new Date(now.getTime() + (await this.rules.sessionValidityMs(account.brandCode)));
   }
 
   private async saveReservation(manager: EntityManager, account: AccountEntity, now: Date): Promise<void> {

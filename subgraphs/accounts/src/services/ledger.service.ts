@@ -1,13 +1,17 @@
 import type { EntityManager, Repository } from 'typeorm';
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../../common/src/clock';
 import { DomainError, badInput, notFound } from '../../../common/src/errors';
 import { assertCents, assertPositiveCents } from '../../../common/src/money';
+import { enqueueOutboxMessage } from '../../../common/src/outbox/outbox.service';
 import type { TransactionRunner } from '../../../common/src/transaction';
 import { AccountEntity } from '../entities/account.entity';
 import { LEDGER_CAUSES, LEDGER_KINDS, LedgerEntryEntity } from '../entities/ledger-entry.entity';
 import type { LedgerCause, LedgerKind } from '../entities/ledger-entry.entity';
 import { DELAYED_CHARGE_CLASSES } from '../rules/charging-rules.provider';
 import type { ChargingRules, DelayedChargeClass } from '../rules/charging-rules.provider';
+import { AUTO_TOP_UP_TOPIC } from './outbox-topics';
+import type { AutoTopUpTriggerMessage } from './outbox-topics';
 
 export interface PostingInput {
   accountId: string;
@@ -35,6 +39,12 @@ export interface PostingResult {
 
 /** Runs inside the credit's transaction with the account still locked (e.g. to reactivate paused options). */
 export type CreditListener = (manager: EntityManager, account: AccountEntity, entry: LedgerEntryEntity) => Promise<void>;
+
+/**
+ * Runs before a top-up's entry is written, with the account locked and not yet credited (validity:
+ * extend, reactivate, or refuse a terminated contract by throwing, which leaves nothing behind).
+ */
+export type TopUpHook = (manager: EntityManager, account: AccountEntity, amountCents: number, at: Date) => Promise<void>;
 
 export const CREDIT_KINDS = ['TOP_UP', 'ADJUSTMENT'] as const satisfies readonly LedgerKind[];
 export type CreditKind = (typeof CREDIT_KINDS)[number];
@@ -90,6 +100,7 @@ export function safeIntegerFromDatabase(value: unknown): number {
 
 export class LedgerService {
   private readonly creditListeners: CreditListener[] = [];
+  private topUpHook: TopUpHook | undefined;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -100,6 +111,10 @@ export class LedgerService {
 
   onCredit(listener: CreditListener): void {
     this.creditListeners.push(listener);
+  }
+
+  onTopUp(hook: TopUpHook): void {
+    this.topUpHook = hook;
   }
 
   /** Appends one entry and moves the cached balance in the same transaction, exactly once per reference. */
@@ -146,6 +161,7 @@ export class LedgerService {
       });
     }
     const now = this.clock.now();
+    if (input.kind === 'TOP_UP' && this.topUpHook) await this.topUpHook(manager, account, input.amountCents, now);
     const entry = entries.create({
       accountId: account.id,
       kind: input.kind,
@@ -164,10 +180,25 @@ export class LedgerService {
       { id: account.id },
       { balanceCents: balanceAfter, updatedAt: now, lastTopUpAt: account.lastTopUpAt },
     );
+    await this.triggerAutoTopUp(manager, account, balanceAfter - input.amountCents, input.reference);
     if (input.amountCents > 0) {
       for (const listener of this.creditListeners) await listener(manager, account, entry);
     }
     return { entry, account, replayed: false };
+  }
+
+  /**
+   * A debit that takes the balance from at or above the account's threshold to below it asks
+   * payments for an automatic top-up, in the debit's transaction. Debits serialize on the account
+   * lock, so of many concurrent ones exactly one crosses.
+   */
+  private async triggerAutoTopUp(manager: EntityManager, account: AccountEntity, balanceBefore: number, reference: string): Promise<void> {
+    const threshold = account.autoTopUpThresholdCents;
+    if (threshold === null || threshold === undefined) return;
+    if (!(balanceBefore >= threshold && account.balanceCents < threshold)) return;
+    const payload: AutoTopUpTriggerMessage = { accountId: account.id, balanceCents: account.balanceCents, reference };
+    const digest = createHash('sha256').update(reference).digest('hex').slice(0, 40);
+    await enqueueOutboxMessage(manager, this.clock, { topic: AUTO_TOP_UP_TOPIC, dedupeKey: `auto-top-up:${account.id}:${digest}`, payload });
   }
 
   /** The internal credit used by payments (top-ups) and refunds (failed payouts coming back). */
@@ -202,7 +233,7 @@ export class LedgerService {
     this.validate(posting);
     return this.transactions.run(async (manager) => {
       const account = await this.lockAccount(manager, input.accountId);
-      const allowNegative = this.rules.allowsNegativeBalance(account.brandCode, chargeClass);
+      const allowNegative = await this.rules.allowsNegativeBalance(account.brandCode, chargeClass);
       return this.postLocked(manager, account, { ...posting, allowNegative });
     });
   }

@@ -50,7 +50,7 @@ export class OptionService {
       if (locked.status !== 'ACTIVE') {
         throw new DomainError('SIM_INACTIVE', 'SIM inaktiv: options can only be booked on an active SIM', { status: locked.status });
       }
-      const offer = this.rules.optionOffer(locked.brandCode, code);
+      const offer = await this.rules.optionOffer(locked.brandCode, code);
       if (!offer) throw badInput(`The brand ${locked.brandCode} has no offer ${code}`, 'code');
       const repository = manager.getRepository(AccountOptionEntity);
       if (await repository.existsBy({ accountId: locked.id, code, status: In(['ACTIVE', 'PAUSED']) })) {
@@ -145,7 +145,10 @@ export class OptionService {
     return covered ? { unitPriceCents: 0, zeroRated: true, coveredByOption: true } : base;
   }
 
-  /** Renews or pauses (or ends, if canceled) every due option of a locked account; returns how many changed. */
+  /**
+   * Renews or pauses (or ends, if canceled) every due option of a locked account; returns how many
+   * changed. A SIM that is not active pauses instead of paying (no fee for a service it cannot use).
+   */
   private async renewDueLocked(manager: EntityManager, account: AccountEntity): Promise<number> {
     const repository = manager.getRepository(AccountOptionEntity);
     const now = this.clock.now();
@@ -155,9 +158,9 @@ export class OptionService {
     });
     for (const option of due) {
       option.updatedAt = now;
-      if (!option.renews) {
+      if (!option.renews || account.status === 'TERMINATED') {
         option.status = 'ENDED';
-      } else if (account.balanceCents - account.reservedCents >= option.feeCents) {
+      } else if (account.status === 'ACTIVE' && account.balanceCents - account.reservedCents >= option.feeCents) {
         const start = option.periodEnd;
         await this.chargeFee(manager, account, option, 'RENEWAL');
         // After a long gap the new period starts now rather than in the past.
@@ -172,8 +175,23 @@ export class OptionService {
     return due.length;
   }
 
+  /** The contract ended: nothing renews any more; a running period simply is not charged again. */
+  async endAllLocked(manager: EntityManager, account: AccountEntity): Promise<void> {
+    const repository = manager.getRepository(AccountOptionEntity);
+    const open = await repository.findBy({ accountId: account.id, status: In(['ACTIVE', 'PAUSED']) });
+    const now = this.clock.now();
+    for (const option of open) {
+      option.status = 'ENDED';
+      option.renews = false;
+      option.updatedAt = now;
+      await repository.save(option);
+    }
+  }
+
   /** Runs inside every credit's transaction: paused options come back, oldest booking first, as far as credit goes. */
   private async reactivatePaused(manager: EntityManager, account: AccountEntity): Promise<void> {
+    // A SIM the top-up did not reactivate gets no option fees: its credit stays untouched.
+    if (account.status !== 'ACTIVE') return;
     const repository = manager.getRepository(AccountOptionEntity);
     const paused = await repository.find({
       where: { accountId: account.id, status: 'PAUSED', renews: true },

@@ -5,6 +5,8 @@ import { callSubgraphAs } from '../../../common/src/testing/graphql-client';
 import type { GraphQLResponse } from '../../../common/src/testing/graphql-client';
 import { startTestSubgraph } from '../../../common/src/testing/test-subgraph';
 import type { TestSubgraph } from '../../../common/src/testing/test-subgraph';
+import { createPoliciesSubgraph } from '../../../policies/src/policies.subgraph';
+import type { PoliciesServices } from '../../../policies/src/policies.subgraph';
 import { createAccountsSubgraph } from '../../src/accounts.subgraph';
 import type { AccountsOptions, AccountsServices } from '../../src/accounts.subgraph';
 import { AccountEntity } from '../../src/entities/account.entity';
@@ -21,6 +23,8 @@ export const START = new Date('2025-03-01T10:00:00.000Z');
 
 export interface AccountsHarness {
   subgraph: TestSubgraph<AccountsServices>;
+  /** The policies subgraph accounts reads brand policies from, on the same clock. */
+  policies: TestSubgraph<PoliciesServices>;
   services: AccountsServices;
   clock: FixedClock;
   call: <T = Record<string, unknown>>(principal: Principal, query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<T>>;
@@ -43,12 +47,23 @@ export function uniqueMsisdn(): string {
 
 export async function startAccountsHarness(options: Omit<AccountsOptions, 'clock'> = {}): Promise<AccountsHarness> {
   const clock = new FixedClock(START);
-  const subgraph = await startTestSubgraph(createAccountsSubgraph({ expirySweepMs: 0, ...options, clock }));
+  const policies = await startTestSubgraph(createPoliciesSubgraph({ clock }));
+  let subgraph: TestSubgraph<AccountsServices>;
+  try {
+    subgraph = await startTestSubgraph(
+      createAccountsSubgraph({ expirySweepMs: 0, lifecycleMs: 0, outboxRelay: false, ...options, clock }),
+      { POLICIES_URL: policies.url },
+    );
+  } catch (error) {
+    await policies.close();
+    throw error;
+  }
   const { services, dataSource } = subgraph;
   const accounts = dataSource.getRepository(AccountEntity);
   const reload = (accountId: string) => accounts.findOneByOrFail({ id: accountId });
   return {
     subgraph,
+    policies,
     services,
     clock,
     call: (principal, query, variables = {}) => callSubgraphAs(subgraph.config, subgraph.url, principal, query, variables),
@@ -76,6 +91,9 @@ export async function startAccountsHarness(options: Omit<AccountsOptions, 'clock
       expect(account.reservedCents).toBeGreaterThanOrEqual(0);
       return account;
     },
-    close: () => subgraph.close(),
+    close: async () => {
+      await subgraph.close();
+      await policies.close();
+    },
   };
 }

@@ -1,13 +1,45 @@
-import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Money } from '../../../common/src/money';
+import type { PayoutReason } from '../entities/payout.entity';
 import type { RefundsContext } from '../schema';
 import { RefundsAccount } from '../types/account.type';
-import { PayoutType } from '../types/payout.type';
+import { PayoutEligibilityType, PayoutReasonEnum, PayoutType, QuarterlyPayoutOrderType } from '../types/payout.type';
+import { toPayout, toStandingOrder } from './payout.mapper';
 
 @Resolver(() => RefundsAccount)
 export class AccountPayoutsResolver {
   @Directive('@requires(fields: "brandCode")')
   @FieldResolver(() => [PayoutType], { description: 'Payouts of remaining credit for this account, newest first.' })
-  payouts(@Root() account: RefundsAccount, @Ctx() { principal, services }: RefundsContext): Promise<PayoutType[]> {
-    return services.payouts.forAccount(principal, account);
+  async payouts(@Root() account: RefundsAccount, @Ctx() { principal, services }: RefundsContext): Promise<PayoutType[]> {
+    const payouts = await services.payouts.forAccount(principal, account);
+    return payouts.map((payout) => toPayout(payout, principal, services.cipher));
+  }
+
+  @Directive('@requires(fields: "brandCode")')
+  @FieldResolver(() => PayoutEligibilityType, { description: 'Whether the remaining credit can be paid out now, how much, or why not.' })
+  async payoutEligibility(
+    @Root() account: RefundsAccount,
+    @Arg('reason', () => PayoutReasonEnum, { nullable: true, description: 'Judge this payout reason; without it, the best available one.' })
+    reason: PayoutReason | null,
+    @Ctx() { principal, services }: RefundsContext,
+  ): Promise<PayoutEligibilityType> {
+    const eligibility = await services.payouts.eligibility(principal, account, reason ?? null);
+    const entitlement = await services.payouts.entitlementFor(account.id);
+    return {
+      eligible: eligibility.eligible,
+      amount: Money.ofCents(eligibility.amountCents),
+      owed: Money.ofCents(eligibility.owedCents),
+      reason: eligibility.reason,
+      payoutReason: eligibility.payoutReason,
+      terminatedAt: entitlement?.terminatedAt ?? null,
+      terminatedBy: entitlement?.initiatedBy ?? null,
+    };
+  }
+
+  @Directive('@requires(fields: "brandCode")')
+  @FieldResolver(() => QuarterlyPayoutOrderType, { nullable: true, description: 'The automatic quarterly payout (standing order), if set up.' })
+  async quarterlyPayoutOrder(@Root() account: RefundsAccount, @Ctx() { principal, services }: RefundsContext): Promise<QuarterlyPayoutOrderType | null> {
+    const order = await services.standingOrders.forAccount(principal, account);
+    return order ? toStandingOrder(order, principal, services.cipher) : null;
   }
 }
