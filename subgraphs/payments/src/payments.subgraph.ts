@@ -1,5 +1,6 @@
 import { systemClock } from '../../common/src/clock';
 import type { Clock } from '../../common/src/clock';
+import { DomainError } from '../../common/src/errors';
 import { sendJson } from '../../common/src/http';
 import type { Route } from '../../common/src/http';
 import { OutboxMessageEntity } from '../../common/src/outbox/outbox-message.entity';
@@ -59,6 +60,7 @@ export interface PaymentsOptions {
   backgroundJobsMs?: number | null;
 }
 
+const FINAL_CREDIT_REFUSALS = new Set(['SIM_INACTIVE', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT']);
 const DEFAULT_METHODS: OrderPaymentMethod[] = ['PAYPAL', 'SOFORTUEBERWEISUNG', 'VISA', 'MASTERCARD'];
 
 export function createPaymentsServices(runtime: SubgraphRuntime, options: PaymentsOptions = {}): PaymentsServices {
@@ -102,12 +104,23 @@ export function createPaymentsServices(runtime: SubgraphRuntime, options: Paymen
     // Exactly-once crediting: the ledger deduplicates by reference = order id, the relay retries until acknowledged.
     [CREDIT_TOPIC]: async (message: OutboxMessage) => {
       const credit = message.payload as CreditMessage;
-      const result = await accounts.credit({
-        accountId: credit.accountId,
-        amountCents: credit.amountCents,
-        reference: credit.orderId,
-        reason: `Aufladung (${credit.channel})`,
-      });
+      let result;
+      try {
+        result = await accounts.credit({
+          accountId: credit.accountId,
+          amountCents: credit.amountCents,
+          reference: credit.orderId,
+          reason: `Aufladung (${credit.channel})`,
+        });
+      } catch (error) {
+        // A refusal by the ledger (e.g. the contract ended since the order was paid) is final: retrying
+        // cannot change it. The order fails with the reason and the payment goes back to the customer.
+        if (error instanceof DomainError && FINAL_CREDIT_REFUSALS.has(error.code)) {
+          logger.warn({ orderId: credit.orderId, code: error.code }, 'credit refused by the ledger; payment must be refunded');
+          return (manager) => topUps.markCreditRefused(manager, credit.orderId, `${error.code}: ${error.message}`);
+        }
+        throw error;
+      }
       return async (manager) => {
         const order = await topUps.markCredited(manager, credit.orderId);
         if (!order) return;

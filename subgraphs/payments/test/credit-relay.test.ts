@@ -102,4 +102,41 @@ describe('crediting a paid top-up across subgraphs', () => {
     expect(ledger.data!.account.balance.cents).toBe(1500);
     expect(ledger.data!.account.ledger.edges.map((edge) => edge.node)).toEqual([{ reference: orderId, amount: { cents: 1500 } }]);
   });
+
+  it('fails a paid order whose account was terminated meanwhile, without retrying or moving money', async () => {
+    const account = await accounts.services.accounts.open({ msisdn: '+4915199900002', brandCode: 'CONGSTAR' });
+    const created = await callSubgraphAs<{ createTopUp: { id: string } }>(
+      payments.config,
+      payments.url,
+      service,
+      'mutation($input: CreateTopUpInput!) { createTopUp(input: $input) { id } }',
+      { input: { accountId: account.id, amountCents: 1500, channel: 'APP_WEB', idempotencyKey: 'terminated-meanwhile-1' } },
+    );
+    const orderId = created.data!.createTopUp.id;
+    const terminated = await callSubgraphAs(accounts.config, accounts.url, service, 'mutation($id: ID!) { terminateAccount(accountId: $id, initiatedBy: CUSTOMER) { status } }', {
+      id: account.id,
+    });
+    expect(terminated.errors).toBeUndefined();
+    const callsBefore = creditCalls;
+
+    const event = JSON.stringify({ id: 'evt_terminated_1', type: 'payment.succeeded', orderId, amountCents: 1500, method: 'PAYPAL' });
+    const webhook = await fetch(payments.url.replace(/\/graphql$/, PAYMENT_WEBHOOK_PATH), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-payment-signature': signTimestampedPayload(payments.config.payments.webhookSecret, event, Math.floor(Date.now() / 1000)),
+      },
+      body: event,
+    });
+    expect(webhook.status).toBe(200);
+    const order = async () =>
+      (await callSubgraphAs<{ topUp: { status: string; failureReason: string | null } }>(payments.config, payments.url, service, 'query($id: ID!) { topUp(id: $id) { status failureReason } }', { id: orderId }))
+        .data?.topUp;
+    await eventually(async () => (await order())?.status === 'FAILED', 'the refused credit to fail the order');
+    expect((await order())!.failureReason).toMatch(/SIM_INACTIVE/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(creditCalls).toBe(callsBefore + 1);
+    const balance = await callSubgraphAs<{ account: { balance: { cents: number } } }>(accounts.config, accounts.url, service, 'query($id: ID!) { account(id: $id) { balance { cents } } }', { id: account.id });
+    expect(balance.data!.account.balance.cents).toBe(0);
+  });
 });

@@ -175,6 +175,14 @@ export class TopUpService {
     return { ...order, status: 'CREDITED', creditedAt: now, updatedAt: now };
   }
 
+  /** A paid order the ledger will not take: FAILED with the reason; the provider refunds the payment. */
+  async markCreditRefused(manager: EntityManager, orderId: string, reason: string): Promise<void> {
+    const now = this.clock.now();
+    await manager
+      .getRepository(TopUpOrderEntity)
+      .update({ id: orderId, status: 'PAID' }, { status: 'FAILED', failedAt: now, failureReason: `credit refused, payment to be refunded (${reason})`.slice(0, 255), updatedAt: now });
+  }
+
   async getVisible(principal: Principal, orderId: string): Promise<TopUpOrderEntity> {
     const order = await this.orders.findOneBy({ id: orderId });
     if (!order || !inScope(accountScope(principal), { id: order.accountId, brandCode: order.brandCode })) {

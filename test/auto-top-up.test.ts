@@ -1,0 +1,125 @@
+import { DEMO_ACCOUNTS } from '../subgraphs/accounts/src/services/demo-data.service';
+import type { PaymentsServices } from '../subgraphs/payments/src/payments.subgraph';
+import { startTestStack } from './support/stack';
+import type { TestStack } from './support/stack';
+
+const demo = (brand: string) => DEMO_ACCOUNTS.find((account) => account.brandCode === brand && account.topUpCents > 0)!;
+
+async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface AccountView {
+  balance: { cents: number };
+  topUps: { nodes: { id: string; channel: string; status: string; amount: { cents: number } }[] };
+  autoTopUp: { armed: boolean; consecutiveFailures: number; retryAfter: string | null } | null;
+  notifications: { kind: string; message: string }[];
+}
+
+describe('automatic top-up end to end', () => {
+  let stack: TestStack;
+  let service: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ OUTBOX_POLL_MS: '50' });
+    const accounts = stack.subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } } };
+    await accounts.services.demoData.seed();
+    service = await stack.token({ role: 'service' });
+  });
+  afterAll(() => stack?.stop());
+
+  const view = async (accountId: string): Promise<AccountView> => {
+    const response = await stack.query<{ account: AccountView }>(
+      service,
+      `query($id: ID!) { account(id: $id) {
+        balance { cents }
+        topUps(first: 20) { nodes { id channel status amount { cents } } }
+        autoTopUp { armed consecutiveFailures retryAfter }
+        notifications(first: 20) { kind message }
+      } }`,
+      { id: accountId },
+    );
+    expect(response.errors).toBeUndefined();
+    return response.data!.account;
+  };
+
+  const setRule = async (accountId: string, paymentMethodRef: string) => {
+    const customer = await stack.token({ role: 'customer', account_id: accountId });
+    const response = await stack.query(
+      customer,
+      'mutation($input: AutoTopUpRuleInput!) { setAutoTopUp(input: $input) { armed threshold { cents } amount { cents } } }',
+      { input: { accountId, trigger: 'BELOW_THRESHOLD', thresholdCents: 1000, dayOfMonth: null, amountCents: 1500, paymentMethodRef } },
+    );
+    expect(response.errors).toBeUndefined();
+  };
+
+  const chargeConcurrently = (accountId: string, count: number, amountCents: number, prefix: string) =>
+    Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        stack.query(
+          service,
+          'mutation($input: ThirdPartyChargeInput!) { chargeThirdParty(input: $input) { replayed } }',
+          { input: { accountId, amountCents, reference: `${prefix}-${i}`, reason: 'Abo Musikdienst' } },
+        ),
+      ),
+    );
+
+  it('fires exactly one automatic top-up when ten concurrent charges cross the threshold, and re-arms after the credit', async () => {
+    const account = demo('VODAFONE_CALLYA');
+    await setRule(account.id, 'VISA:tok_good_card');
+    const charges = await chargeConcurrently(account.id, 10, 50, 'abo');
+    expect(charges.every((charge) => charge.errors === undefined)).toBe(true);
+
+    const credited = await eventually(async () => {
+      const current = await view(account.id);
+      return current.topUps.nodes.some((node) => node.channel === 'AUTOMATIC' && node.status === 'CREDITED') && current;
+    }, 'the automatic top-up to be credited');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const settled = await view(account.id);
+    const automatic = settled.topUps.nodes.filter((node) => node.channel === 'AUTOMATIC');
+    expect(automatic).toEqual([expect.objectContaining({ status: 'CREDITED', amount: { cents: 1500 } })]);
+    expect(settled.balance.cents).toBe(1265 - 10 * 50 + 1500);
+    expect(credited.autoTopUp!.armed).toBe(true);
+  });
+
+  it('credits nothing when the stored payment fails, re-arms with backoff and tells the customer', async () => {
+    const account = demo('EDEKA_SMART');
+    await setRule(account.id, 'VISA:fail_card_declined');
+    const charges = await chargeConcurrently(account.id, 3, 100, 'fail-abo');
+    expect(charges.every((charge) => charge.errors === undefined)).toBe(true);
+
+    const failed = await eventually(async () => {
+      const current = await view(account.id);
+      return current.topUps.nodes.some((node) => node.channel === 'AUTOMATIC' && node.status === 'FAILED') &&
+        current.notifications.some((notification) => notification.kind === 'AUTO_TOP_UP_FAILED') &&
+        current;
+    }, 'the failed automatic top-up and its notification');
+    expect(failed.balance.cents).toBe(1265 - 300);
+    expect(failed.topUps.nodes.filter((node) => node.channel === 'AUTOMATIC')).toHaveLength(1);
+    expect(failed.autoTopUp).toEqual(expect.objectContaining({ armed: true, consecutiveFailures: 1 }));
+    expect(new Date(failed.autoTopUp!.retryAfter!).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('fires a monthly rule once per month, even with two job runs at once', async () => {
+    const account = demo('CONGSTAR');
+    const customer = await stack.token({ role: 'customer', account_id: account.id });
+    const rule = await stack.query(
+      customer,
+      'mutation($input: AutoTopUpRuleInput!) { setAutoTopUp(input: $input) { trigger dayOfMonth } }',
+      { input: { accountId: account.id, trigger: 'MONTHLY', thresholdCents: null, dayOfMonth: 1, amountCents: 1500, paymentMethodRef: 'PAYPAL:billing_agreement_1' } },
+    );
+    expect(rule.errors).toBeUndefined();
+    const payments = (stack.subgraphs.payments as unknown as { services: PaymentsServices }).services;
+    const fired = await Promise.all([payments.autoTopUps.runMonthly(), payments.autoTopUps.runMonthly()]);
+    expect(fired[0] + fired[1]).toBe(1);
+    expect(await payments.autoTopUps.runMonthly()).toBe(0);
+    await eventually(async () => (await view(account.id)).topUps.nodes.some((node) => node.channel === 'AUTOMATIC' && node.status === 'CREDITED'), 'the monthly credit');
+    expect((await view(account.id)).topUps.nodes.filter((node) => node.channel === 'AUTOMATIC')).toHaveLength(1);
+  });
+});
