@@ -289,4 +289,24 @@ describe('top-ups end to end', () => {
     expect(limited.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
     expect(await balanceOf(wrongAccount.id)).toBe(0);
   });
+
+  it('reports credited top-up volume per brand and channel, partners only their own brand', async () => {
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const to = new Date(Date.now() + 3600_000).toISOString();
+    const query = 'query($from: DateTimeISO!, $to: DateTimeISO!) { topUpVolume(from: $from, to: $to) { brandCode channel count amount { cents } } }';
+    const all = await stack.query<{ topUpVolume: { brandCode: string; channel: string; count: number; amount: { cents: number } }[] }>(operator, query, { from, to });
+    expect(all.errors).toBeUndefined();
+    expect(all.data!.topUpVolume).toEqual(
+      expect.arrayContaining([
+        { brandCode: 'TELEKOM', channel: 'WHATSAPP', count: 1, amount: { cents: 2500 } },
+        { brandCode: 'CONGSTAR', channel: 'APP_WEB', count: 1, amount: { cents: 1500 } },
+      ]),
+    );
+    const partner = await stack.token({ role: 'partner', brand: 'CONGSTAR' });
+    const own = await stack.query<{ topUpVolume: { brandCode: string }[] }>(partner, query, { from, to });
+    expect(own.data!.topUpVolume.length).toBeGreaterThan(0);
+    expect(own.data!.topUpVolume.every((row) => row.brandCode === 'CONGSTAR')).toBe(true);
+    const customer = await stack.token({ role: 'customer', account_id: demo('CONGSTAR').id });
+    expect(errorCode(await stack.query(customer, query, { from, to }))).toBe('FORBIDDEN');
+  });
 });
