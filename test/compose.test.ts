@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Field, ObjectType, Query, Resolver } from 'type-graphql';
+import { Allow } from '../subgraphs/common/src/access';
 import { buildFederatedSchema } from '../subgraphs/common/src/federation';
 import type { SubgraphDefinition } from '../subgraphs/common/src/subgraph';
 import { SUBGRAPHS } from '../subgraphs/registry';
@@ -15,6 +16,7 @@ class ComposeProbe {
 
 @Resolver()
 class ComposeProbeResolver {
+  @Allow('operator')
   @Query(() => ComposeProbe, { description: 'A field that the committed schema does not have.' })
   composeProbe(): ComposeProbe {
     return { value: 'x' };

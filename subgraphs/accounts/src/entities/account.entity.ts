@@ -1,5 +1,6 @@
 import { GraphQLBoolean } from 'graphql';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { AllowType } from '../../../common/src/access';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintColumn } from '../../../common/src/data-source';
 
@@ -20,6 +21,8 @@ registerEnumType(AccountStatusEnum, {
   },
 });
 
+// Who may read this entity's fields; the reference resolver and services still scope by account/brand.
+@AllowType('customer', 'partner', 'operator', 'admin', 'service')
 @Directive('@key(fields: "id")')
 @ObjectType('Account', { description: 'A prepaid credit account (one SIM) of a brand.' })
 @Entity({ name: 'account' })

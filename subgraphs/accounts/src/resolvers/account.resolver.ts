@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Allow } from '../../../common/src/access';
 import { DomainError } from '../../../common/src/errors';
 import { Money } from '../../../common/src/money';
 import { AccountEntity } from '../entities/account.entity';
@@ -12,13 +13,13 @@ import { LedgerConnection } from '../types/ledger-connection.type';
 
 @Resolver(() => AccountEntity)
 export class AccountResolver {
-  @Authorized('customer', 'partner', 'operator', 'admin', 'service')
+  @Allow('customer', 'partner', 'operator', 'admin', 'service')
   @Query(() => AccountEntity, { description: 'An account by id. Partners see only their brand, customers only their own account.' })
   account(@Arg('id', () => ID, { description: 'The account id.' }) id: string, @Ctx() { principal, services }: AccountsContext): Promise<AccountEntity> {
     return services.accounts.getVisible(principal, id);
   }
 
-  @Authorized('customer', 'partner', 'operator', 'admin', 'service')
+  @Allow('customer', 'partner', 'operator', 'admin', 'service')
   @Query(() => AccountEntity, { description: 'An account by its phone number (E.164).' })
   accountByMsisdn(
     @Arg('msisdn', { description: 'Phone number in E.164 format, e.g. +4915112345678.' }) msisdn: string,
@@ -27,14 +28,14 @@ export class AccountResolver {
     return services.accounts.getVisibleByMsisdn(principal, msisdn);
   }
 
-  @Authorized('customer')
+  @Allow('customer')
   @Query(() => AccountEntity, { description: 'The signed-in customer\'s own account.' })
   me(@Ctx() { principal, services }: AccountsContext): Promise<AccountEntity> {
     if (!principal.accountId) throw new DomainError('FORBIDDEN', 'Only customers have an own account');
     return services.accounts.getVisible(principal, principal.accountId);
   }
 
-  @Authorized('partner', 'operator', 'admin', 'service')
+  @Allow('partner', 'operator', 'admin', 'service')
   @Query(() => AccountConnection, {
     description: 'Dashboard list of accounts with cursor pagination and totals. Partners see only their own brand.',
   })
@@ -64,7 +65,7 @@ export class AccountResolver {
     };
   }
 
-  @Authorized('customer', 'partner', 'admin', 'service')
+  @Allow('customer', 'partner', 'admin', 'service')
   @Mutation(() => AccountEntity, {
     description: 'Set or clear the third-party billing block (Drittanbietersperre). While it is on, third-party charges are refused.',
   })

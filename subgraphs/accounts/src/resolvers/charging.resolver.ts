@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Allow } from '../../../common/src/access';
 import { Money } from '../../../common/src/money';
 import { ChargingSessionEntity } from '../entities/charging-session.entity';
 import type { AccountsContext } from '../schema';
@@ -10,7 +11,7 @@ import {
 
 @Resolver(() => ChargingSessionEntity)
 export class ChargingResolver {
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => ChargingSessionEntity, {
     description:
       'Internal (network): start a session and reserve credit. INSUFFICIENT_CREDIT when credit does not cover one unit, SIM_INACTIVE for a SIM that is not active; partial credit grants what fits with finalGrant set.',
@@ -22,7 +23,7 @@ export class ChargingResolver {
     return services.charging.start(input);
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => ChargingSessionEntity, { description: 'Internal (network): report used units and ask for more.' })
   updateChargingSession(
     @Arg('input', () => UpdateChargingSessionInput, { description: 'The interim request.' }) input: UpdateChargingSessionInput,
@@ -31,7 +32,7 @@ export class ChargingResolver {
     return services.charging.update(input);
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => ChargingSessionEntity, {
     description: 'Internal (network): end a session, charge the used units as one ledger entry and release the rest. Retries and late terminates never charge twice.',
   })
@@ -42,7 +43,7 @@ export class ChargingResolver {
     return services.charging.terminate(input);
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => Int, {
     description: 'Internal (scheduler): release the reservations of sessions past their validity time; returns how many this call closed.',
   })
@@ -50,7 +51,7 @@ export class ChargingResolver {
     return services.charging.expireStaleSessions();
   }
 
-  @Authorized('operator', 'admin', 'service')
+  @Allow('operator', 'admin', 'service')
   @Query(() => ChargingSessionEntity, { description: 'A charging session by id.' })
   chargingSession(
     @Arg('id', () => ID, { description: 'The session id.' }) id: string,

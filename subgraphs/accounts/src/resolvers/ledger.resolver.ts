@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Allow } from '../../../common/src/access';
 import { Money } from '../../../common/src/money';
 import { LedgerEntryEntity } from '../entities/ledger-entry.entity';
 import type { AccountsContext } from '../schema';
@@ -6,7 +7,7 @@ import { DelayedChargeInput, LedgerCreditInput, LedgerDebitInput, LedgerPosting,
 
 @Resolver(() => LedgerEntryEntity)
 export class LedgerResolver {
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => LedgerPosting, {
     description: 'Internal (payments, refunds): credit an account. Idempotent by reference; the same reference with another amount is a CONFLICT.',
   })
@@ -17,7 +18,7 @@ export class LedgerResolver {
     return services.ledger.credit(input.kind, input);
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => LedgerPosting, {
     description: 'Internal (refunds): debit an account within its available credit. Idempotent by reference like creditAccount.',
   })
@@ -28,7 +29,7 @@ export class LedgerResolver {
     return services.ledger.debit(input.kind, input);
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => LedgerPosting, {
     description:
       'Internal (network): book a delayed roaming, premium or value-added charge. It may go below zero only where the brand allows it for that class; otherwise it must fit the available credit (INSUFFICIENT_CREDIT).',
@@ -40,7 +41,7 @@ export class LedgerResolver {
     return services.ledger.delayedCharge(input.chargeClass, input);
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => LedgerPosting, {
     description: 'Internal (billing gateway): charge a third-party service within the available credit. THIRD_PARTY_BLOCKED while the account\'s billing block is on.',
   })

@@ -1,5 +1,6 @@
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Allow } from '../../../common/src/access';
 import { Money } from '../../../common/src/money';
 import { AccountEntity } from '../entities/account.entity';
 import { NotificationEntity } from '../entities/notification.entity';
@@ -9,7 +10,7 @@ import { NotificationInput, TerminationInitiatorEnum } from '../types/lifecycle.
 
 @Resolver(() => AccountEntity)
 export class LifecycleResolver {
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => Int, {
     description: 'Internal (scheduler, operations): runs the validity lifecycle job once and returns how many status transitions it made.',
   })
@@ -17,7 +18,7 @@ export class LifecycleResolver {
     return (await services.lifecycle.run()).transitions;
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => AccountEntity, {
     description:
       'Internal (refunds, operations): ends the contract. Open charging sessions are settled first, the account becomes TERMINATED with its credit kept, and a payout entitlement is opened. Terminating a terminated account returns it unchanged.',
@@ -30,7 +31,7 @@ export class LifecycleResolver {
     return services.lifecycle.terminate(accountId, initiatedBy);
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => AccountEntity, {
     description:
       'Internal (payments): a debit that takes the balance below this threshold triggers an automatic top-up (once per crossing). Null clears it.',
@@ -44,7 +45,7 @@ export class LifecycleResolver {
     return services.accounts.setAutoTopUpThreshold(accountId, thresholdCents ?? null);
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => NotificationEntity, {
     description: 'Internal (payments, jobs): keeps a notification for the customer. Idempotent by (accountId, reference).',
   })

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Allow } from '../../../common/src/access';
 import { notFound } from '../../../common/src/errors';
 import { Money } from '../../../common/src/money';
 import { AccountOptionEntity } from '../entities/account-option.entity';
@@ -8,7 +9,7 @@ import type { AccountsContext } from '../schema';
 
 @Resolver(() => AccountOptionEntity)
 export class OptionResolver {
-  @Authorized('customer', 'partner', 'admin', 'service')
+  @Allow('customer', 'partner', 'admin', 'service')
   @Mutation(() => AccountOptionEntity, {
     description: 'Book an option or package; its first fee (a package: the whole term) is charged at once. INSUFFICIENT_CREDIT when it does not fit.',
   })
@@ -21,7 +22,7 @@ export class OptionResolver {
     return services.options.book(account, code);
   }
 
-  @Authorized('customer', 'partner', 'admin', 'service')
+  @Allow('customer', 'partner', 'admin', 'service')
   @Mutation(() => AccountOptionEntity, {
     description: 'Cancel an option: it is not renewed and ends with its paid period (a paused option ends at once).',
   })
@@ -37,7 +38,7 @@ export class OptionResolver {
     return services.options.cancel(optionId);
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => Int, {
     description: 'Internal (scheduler): renew options whose period ended (fee charged) or pause them when credit does not cover the fee; returns how many changed.',
   })

@@ -1,5 +1,6 @@
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Allow } from '../../../common/src/access';
 import { accountScope, inScope } from '../../../common/src/authorization';
 import type { PaymentsContext } from '../schema';
 import { PaymentsAccount } from '../types/account.type';
@@ -31,19 +32,19 @@ export class AccountPaymentsResolver {
     return rule ? toAutoTopUpRule(rule) : null;
   }
 
-  @Authorized('customer', 'partner', 'service')
+  @Allow('customer', 'partner', 'service')
   @Mutation(() => AutoTopUpRuleType, { description: 'Sets (or replaces) the account\'s automatic top-up rule.' })
   async setAutoTopUp(@Arg('input', () => AutoTopUpRuleInput, { description: 'The rule.' }) input: AutoTopUpRuleInput, @Ctx() { principal, services }: PaymentsContext): Promise<AutoTopUpRuleType> {
     return toAutoTopUpRule(await services.autoTopUps.setRule(principal, input));
   }
 
-  @Authorized('customer', 'partner', 'service')
+  @Allow('customer', 'partner', 'service')
   @Mutation(() => Boolean, { description: 'Removes the account\'s automatic top-up rule; false when there was none.' })
   removeAutoTopUp(@Arg('accountId', () => ID, { description: 'The account.' }) accountId: string, @Ctx() { principal, services }: PaymentsContext): Promise<boolean> {
     return services.autoTopUps.removeRule(principal, accountId);
   }
 
-  @Authorized('service')
+  @Allow('service')
   @Mutation(() => TopUpType, {
     nullable: true,
     description: 'Internal (accounts): a charge took the balance below the threshold. Fires the rule once per crossing; null when it did not fire.',

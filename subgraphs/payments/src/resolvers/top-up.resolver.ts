@@ -1,5 +1,6 @@
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Allow } from '../../../common/src/access';
 import { badInput } from '../../../common/src/errors';
 import { Money } from '../../../common/src/money';
 import type { PaymentsContext } from '../schema';
@@ -8,13 +9,13 @@ import { toTopUp, toWhatsAppMessage } from './top-up.mapper';
 
 @Resolver()
 export class TopUpResolver {
-  @Authorized('customer', 'partner', 'operator', 'admin', 'service')
+  @Allow('customer', 'partner', 'operator', 'admin', 'service')
   @Query(() => TopUpType, { description: 'A top-up order by id.' })
   async topUp(@Arg('id', () => ID, { description: 'Order id.' }) id: string, @Ctx() { principal, services }: PaymentsContext): Promise<TopUpType> {
     return toTopUp(await services.topUps.getVisible(principal, id), services.checkoutUrl);
   }
 
-  @Authorized('partner', 'operator', 'admin')
+  @Allow('partner', 'operator', 'admin')
   @Query(() => [TopUpVolumeType], { description: 'Credited top-ups per brand and channel in [from, to); partners see their brand only.' })
   async topUpVolume(
     @Arg('from', () => Date, { description: 'Start of the period (inclusive).' }) from: Date,
@@ -25,7 +26,7 @@ export class TopUpResolver {
     return rows.map((row) => ({ brandCode: row.brandCode, channel: row.channel, count: row.count, amount: Money.ofCents(row.amountCents) }));
   }
 
-  @Authorized('customer', 'partner', 'service')
+  @Allow('customer', 'partner', 'service')
   @Mutation(() => TopUpType, {
     description: 'Creates a top-up to pay on the hosted payment page (see paymentUrl). Same idempotency key and request: the same order.',
   })
@@ -33,13 +34,13 @@ export class TopUpResolver {
     return toTopUp(await services.topUps.create(principal, input), services.checkoutUrl);
   }
 
-  @Authorized('customer', 'partner', 'service')
+  @Allow('customer', 'partner', 'service')
   @Mutation(() => TopUpType, { description: 'Cancels a top-up that has not been paid yet.' })
   async cancelTopUp(@Arg('id', () => ID, { description: 'Order id.' }) id: string, @Ctx() { principal, services }: PaymentsContext): Promise<TopUpType> {
     return toTopUp(await services.topUps.cancel(principal, id), services.checkoutUrl);
   }
 
-  @Authorized('customer', 'partner', 'service')
+  @Allow('customer', 'partner', 'service')
   @Mutation(() => TopUpType, {
     description: 'Redeems a voucher code (or the USSD string *103*<code>#, which also works from abroad). Wrong codes are rate-limited per account.',
   })
@@ -51,7 +52,7 @@ export class TopUpResolver {
     return toTopUp(await services.vouchers.redeem(principal, accountId, code), services.checkoutUrl);
   }
 
-  @Authorized('admin')
+  @Allow('admin')
   @Mutation(() => VoucherBatchType, { description: 'Creates voucher codes for a brand and value; the codes are shown only in this answer.' })
   async createVoucherBatch(
     @Arg('brand', () => ID, { description: 'Brand the codes are valid for.' }) brand: string,
@@ -63,7 +64,7 @@ export class TopUpResolver {
     return { id: batch.id, brandCode: batch.brandCode, value: Money.ofCents(batch.valueCents), codes };
   }
 
-  @Authorized('operator', 'admin', 'service')
+  @Allow('operator', 'admin', 'service')
   @Query(() => [WhatsAppMessageType], { description: 'The WhatsApp top-up conversation with a number, oldest first.' })
   async whatsAppConversation(
     @Arg('msisdn', { description: 'The customer\'s number in E.164.' }) msisdn: string,

@@ -1,4 +1,5 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Allow } from '../../../common/src/access';
 import type { PoliciesContext } from '../schema';
 import type { BrandPolicyAuditRecord, BrandPolicyVersion } from '../services/policy.service';
 import { BrandPolicyAuditRecordType, BrandPolicyVersionType } from '../types/brand-policy-version.type';
@@ -6,7 +7,7 @@ import { BrandPolicyInput } from '../types/brand-policy.type';
 
 @Resolver()
 export class PolicyResolver {
-  @Authorized('service')
+  @Allow('service')
   @Query(() => [BrandPolicyVersionType], {
     description: 'For other subgraphs: the policy version of each brand in force at a moment, in the order of the codes asked for.',
   })
@@ -19,7 +20,7 @@ export class PolicyResolver {
     return services.policies.inForceFor(codes, at ?? null);
   }
 
-  @Authorized('admin', 'operator')
+  @Allow('admin', 'operator')
   @Query(() => [BrandPolicyAuditRecordType], { description: 'Changes to brand policies, newest first.' })
   brandPolicyAudit(
     @Arg('brand', () => ID, { nullable: true, description: 'Only this brand\'s changes; all brands when omitted.' }) brand: string | null,
@@ -29,7 +30,7 @@ export class PolicyResolver {
     return services.policies.auditTrail(brand ?? null, first);
   }
 
-  @Authorized('admin')
+  @Allow('admin')
   @Mutation(() => BrandPolicyVersionType, { description: 'Publishes a new version of a brand\'s policy; validated and audited.' })
   publishBrandPolicy(
     @Arg('brand', () => ID, { description: 'Code of the brand, e.g. O2.' }) brand: string,

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { AllowType } from '../../../common/src/access';
 import type { LifecyclePhase } from '../../../common/src/policy/validity-engine';
 import { AccountStatusEnum } from './policy-enums.type';
 
@@ -6,6 +7,8 @@ import { AccountStatusEnum } from './policy-enums.type';
  * The accounts subgraph owns Account; policies adds what follows from the brand's rules. The
  * @external fields arrive in entity representations as JSON, so the dates are ISO strings here.
  */
+// Who may read this entity's fields; the reference resolver and services still scope by account/brand.
+@AllowType('customer', 'partner', 'operator', 'admin', 'service')
 @Directive('@key(fields: "id")')
 @ObjectType('Account', { description: 'A prepaid credit account (one SIM) of a brand.' })
 export class PolicyAccount {

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { AllowType } from '../../../common/src/access';
 import { NETWORKS } from '../catalogue/brand-catalogue';
 import type { Network } from '../catalogue/brand-catalogue';
 
@@ -15,6 +16,8 @@ registerEnumType(NetworkEnum, {
   },
 });
 
+// Who may read this entity's fields; the reference resolver and services still scope by account/brand.
+@AllowType('customer', 'partner', 'operator', 'admin', 'service')
 @Directive('@key(fields: "code")')
 @ObjectType('Brand', { description: 'A prepaid brand and the rules it sets. Unknown facts are null.' })
 export class BrandType {

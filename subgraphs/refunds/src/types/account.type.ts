@@ -1,6 +1,9 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { AllowType } from '../../../common/src/access';
 
 /** The accounts subgraph owns Account; refunds adds its payouts. */
+// Who may read this entity's fields; the reference resolver and services still scope by account/brand.
+@AllowType('customer', 'partner', 'operator', 'admin', 'service')
 @Directive('@key(fields: "id")')
 @ObjectType('Account', { description: 'A prepaid credit account (one SIM) of a brand.' })
 export class RefundsAccount {
