@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { In, IsNull, Not } from 'typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { accountScope, inScope } from '../../../common/src/authorization';
+import { isBrandCode } from '../../../common/src/brands';
 import type { Clock } from '../../../common/src/clock';
 import { DomainError, badInput, notFound } from '../../../common/src/errors';
 import type { Logger } from '../../../common/src/logger';
@@ -309,6 +310,8 @@ export class PayoutService {
 
   /** Accounts terminated a contract (lifecycle job or terminateAccount): remember it; idempotent. */
   async openEntitlement(input: { accountId: string; brandCode: string; terminatedAt: Date; initiatedBy: TerminationInitiator }): Promise<boolean> {
+    if (!isBrandCode(input.brandCode)) throw badInput(`Unknown brand ${input.brandCode}`, 'brandCode');
+    if (!/^[\w-]{1,36}$/.test(input.accountId)) throw badInput('accountId is not an account id', 'accountId');
     if (await this.entitlements.existsBy({ accountId: input.accountId })) return true;
     try {
       await this.entitlements.insert({ ...input, createdAt: this.clock.now() });
