@@ -116,6 +116,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
+    parseOptions: { maxTokens: config.gateway.maxTokens },
     // Batched HTTP requests would multiply every limit below by the batch size.
     allowBatchedHttpRequests: false,
     introspection: config.introspection,

@@ -15,7 +15,9 @@ export function queryLimits(config: Config): ReturnType<ApolloArmor['protect']> 
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: limits.maxAliases },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true },
-    maxTokens: { n: limits.maxTokens },
+    // Token limit is applied by graphql-js's own parser (parseOptions in the gateway), so an
+    // over-long or malformed document is an ordinary 400 GRAPHQL_PARSE_FAILED.
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     // Suggestions ("did you mean …") reveal schema to callers who may not introspect.
     blockFieldSuggestion: { enabled: config.env === 'production' },
