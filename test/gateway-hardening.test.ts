@@ -91,3 +91,24 @@ describe('gateway hardening', () => {
     expect(otherPrincipal.status).toBe(200);
   });
 });
+
+describe('introspection only where configured', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ INTROSPECTION: 'internal' });
+  });
+  afterAll(() => stack?.stop());
+
+  it('shows the schema to operators, admins and services only', async () => {
+    const query = '{ __schema { queryType { name } } }';
+    const partner = await stack.token({ role: 'partner', brand: 'O2' });
+    expect(errorCode(await stack.query(partner, query))).toBe('FORBIDDEN');
+    const customer = await stack.token({ role: 'customer', account_id: 'acc-1' });
+    expect(errorCode(await stack.query(customer, `{ __type(name: "Account") { name } }`))).toBe('FORBIDDEN');
+    expect(errorCode(await stack.query(undefined, query))).toBe('UNAUTHENTICATED');
+    const operator = await stack.token({ role: 'operator' });
+    const allowed = await stack.query<{ __schema: { queryType: { name: string } } }>(operator, query);
+    expect(allowed.data?.__schema.queryType.name).toBe('Query');
+    expect((await stack.query(partner, '{ brands { code } }')).errors).toBeUndefined();
+  });
+});

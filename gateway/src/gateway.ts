@@ -48,19 +48,37 @@ function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
   );
 }
 
-/** Anonymous callers may only introspect (where introspection is on); everything else needs a token. */
-const requireAuthentication: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ contextValue, operation }) {
-        if (contextValue.principal || (operation && isIntrospectionOnly(operation))) return;
-        throw new GraphQLError('Authentication required: send Authorization: Bearer <token>', {
-          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-        });
-      },
-    };
-  },
-};
+const INTERNAL_ROLES = new Set(['operator', 'admin', 'service']);
+
+function introspects(operation: OperationDefinitionNode): boolean {
+  return operation.selectionSet.selections.some(
+    (selection) => selection.kind === Kind.FIELD && (selection.name.value === '__schema' || selection.name.value === '__type'),
+  );
+}
+
+/**
+ * Anonymous callers may only introspect (where introspection is open to all); everything else needs
+ * a token. With INTROSPECTION=internal only operators, admins and services may see the schema.
+ */
+function requireAuthentication(introspection: Config['introspection']): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation }) {
+          const principal = contextValue.principal;
+          if (!principal && !(introspection === 'all' && operation && isIntrospectionOnly(operation))) {
+            throw new GraphQLError('Authentication required: send Authorization: Bearer <token>', {
+              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            });
+          }
+          if (introspection === 'internal' && operation && introspects(operation) && !INTERNAL_ROLES.has(principal?.role ?? '')) {
+            throw new GraphQLError('Introspection is not available to this caller', { extensions: { code: 'FORBIDDEN' } });
+          }
+        },
+      };
+    },
+  };
+}
 
 class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -119,7 +137,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     parseOptions: { maxTokens: config.gateway.maxTokens },
     // Batched HTTP requests would multiply every limit below by the batch size.
     allowBatchedHttpRequests: false,
-    introspection: config.introspection,
+    introspection: config.introspection !== 'none',
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     // Our own signal handling drains HTTP first; Apollo's would stop and re-kill the process mid-drain.
@@ -128,7 +146,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     plugins: [
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
       metrics.plugin<GatewayContext>(),
-      requireAuthentication,
+      requireAuthentication(config.introspection),
       auditPlugin(logger),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -11,7 +11,7 @@ describe('config', () => {
     expect(config.subgraphUrls.policies).toBe('http://127.0.0.1:4003/graphql');
     expect(config.ports.gateway).toBe(4000);
     expect(config.seedDemoData).toBe(true);
-    expect(config.introspection).toBe(true);
+    expect(config.introspection).toBe('all');
   });
 
   it('switches every subgraph to its own MariaDB database with one server URL', () => {
@@ -63,7 +63,8 @@ describe('config', () => {
       WHATSAPP_VERIFY_TOKEN: 'v'.repeat(20),
       VOUCHER_PEPPER: 'x'.repeat(40),
     });
-    expect(production.introspection).toBe(false);
+    expect(production.introspection).toBe('none');
+    expect(loadConfig({ INTROSPECTION: 'internal' }).introspection).toBe('internal');
   });
 
   it('keeps the gateway\'s idle sockets shorter than the subgraphs\' keep-alive', () => {

@@ -65,7 +65,7 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().default('guthaben'),
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.INTERNAL_SIGNING_SECRET),
   PRINCIPAL_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
-  INTROSPECTION: boolean.optional(),
+  INTROSPECTION: z.enum(['all', 'internal', 'none', 'true', 'false']).optional(),
   PAYMENT_PAGE_BASE_URL: z.string().url().optional(),
   PAYMENT_WEBHOOK_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.PAYMENT_WEBHOOK_SECRET),
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
@@ -140,7 +140,8 @@ export interface Config {
     /** Browser origins allowed to call the gateway: per brand for partner frontends, `*` for internal dashboards. */
     corsOrigins: { brand: string; origin: string }[];
   };
-  introspection: boolean;
+  /** all: anyone (development explorer); internal: operators, admins and services only; none. */
+  introspection: 'all' | 'internal' | 'none';
   shutdownGraceMs: number;
   subgraphKeepAliveMs: number;
   gatewayUpstreamIdleMs: number;
@@ -257,7 +258,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       corsOrigins: parseCorsOrigins(env.CORS_ALLOWED_ORIGINS),
     },
-    introspection: env.INTROSPECTION ?? env.NODE_ENV !== 'production',
+    introspection:
+      env.INTROSPECTION === 'true' ? 'all' : env.INTROSPECTION === 'false' ? 'none' : (env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'none' : 'all')),
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     subgraphKeepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,
     gatewayUpstreamIdleMs: env.GATEWAY_UPSTREAM_IDLE_MS,
