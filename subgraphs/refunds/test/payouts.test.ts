@@ -130,6 +130,19 @@ describe('refunds: payouts of remaining credit', () => {
     expect(returns.map((entry) => [entry.kind, entry.amountCents])).toEqual([['ADJUSTMENT', 800]]);
   });
 
+  it('limits payout requests per account and day, with a retry time', async () => {
+    const fonic = await h.openAccount('FONIC', 900);
+    for (let i = 0; i < 5; i += 1) {
+      const requested = await h.requestPayout(customer(fonic), declaration(fonic, 'QUARTERLY'));
+      expect(requested.errors).toBeUndefined();
+      await h.call(ADMIN, 'mutation($id: ID!) { rejectPayout(id: $id, reason: "try again") { id } }', { id: requested.data!.requestPayout.id });
+    }
+    const sixth = await h.requestPayout(customer(fonic), declaration(fonic, 'QUARTERLY'));
+    expect(errorCode(sixth)).toBe('RATE_LIMITED');
+    expect(sixth.errors![0]!.extensions!.retryAfterSeconds).toBeGreaterThan(0);
+    expect(await h.refunds.dataSource.getRepository(PayoutEntity).countBy({ accountId: fonic })).toBe(5);
+  });
+
   it('10 concurrent requests for one account produce one payout', async () => {
     const fonic = await h.openAccount('FONIC', 1500);
     const answers = await Promise.all(Array.from({ length: 10 }, () => h.requestPayout(customer(fonic), declaration(fonic, 'QUARTERLY'))));

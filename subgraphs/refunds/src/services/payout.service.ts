@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, Not } from 'typeorm';
+import { In, IsNull, MoreThan, Not } from 'typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { accountScope, inScope } from '../../../common/src/authorization';
 import { isBrandCode } from '../../../common/src/brands';
@@ -110,6 +110,9 @@ function refusal(eligibility: Eligibility, payoutId?: string): DomainError {
  * approving and the ledger call cannot lose it; the ledger reference is the payout id, so retries
  * never move money twice.
  */
+const REQUEST_WINDOW_MS = 24 * 60 * 60 * 1000;
+const MAX_REQUESTS_PER_WINDOW = 5;
+
 export class PayoutService {
   constructor(
     private readonly payouts: Repository<PayoutEntity>,
@@ -168,6 +171,7 @@ export class PayoutService {
     if (holderName.length < 2 || holderName.length > 70) throw badInput('holderName must be 2 to 70 characters', 'holderName');
     const iban = normalizeIban(input.iban);
     let account = await this.visibleAccount(principal, input.accountId);
+    await this.assertRequestRate(account.id);
     const { eligibility, open } = await this.judge(account, input.reason);
     if (!eligibility.eligible) throw refusal(eligibility, open?.id);
 
@@ -306,6 +310,22 @@ export class PayoutService {
       return this.close(manager, payout, 'FAILED', text);
     });
     return this.completeReturn(failed);
+  }
+
+  /**
+   * Payout requests per account and day are limited (each one sets a bank transfer in motion); the
+   * answer says when the next request is possible.
+   */
+  private async assertRequestRate(accountId: string): Promise<void> {
+    const since = new Date(this.clock.now().getTime() - REQUEST_WINDOW_MS);
+    const recent = await this.payouts.find({
+      where: { accountId, createdAt: MoreThan(since) },
+      order: { createdAt: 'ASC' },
+      take: MAX_REQUESTS_PER_WINDOW,
+    });
+    if (recent.length < MAX_REQUESTS_PER_WINDOW) return;
+    const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]!.createdAt.getTime() + REQUEST_WINDOW_MS - this.clock.now().getTime()) / 1000));
+    throw new DomainError('RATE_LIMITED', 'Too many payout requests for this account; please try again later', { retryAfterSeconds });
   }
 
   /** Accounts terminated a contract (lifecycle job or terminateAccount): remember it; idempotent. */
