@@ -112,3 +112,29 @@ describe('introspection only where configured', () => {
     expect((await stack.query(partner, '{ brands { code } }')).errors).toBeUndefined();
   });
 });
+
+describe('CSRF prevention', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack?.stop());
+
+  it('refuses requests a browser could send cross-site without a preflight', async () => {
+    const token = await stack.token({ role: 'operator' });
+    const simpleForm = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ brands { code } }' }),
+    });
+    expect(simpleForm.status).toBe(400);
+    const simpleGet = await fetch(`${stack.gateway.url}?query=${encodeURIComponent('{ brands { code } }')}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
+    expect(simpleGet.status).toBe(400);
+    const withPreflightHeader = await fetch(`${stack.gateway.url}?query=${encodeURIComponent('{ brands { code } }')}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'apollo-require-preflight': 'true' },
+    });
+    expect(withPreflightHeader.status).toBe(200);
+  });
+});
