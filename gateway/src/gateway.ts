@@ -25,6 +25,8 @@ import type { Logger } from '../../subgraphs/common/src/logger';
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, signPrincipalHeader } from '../../subgraphs/common/src/principal';
 import type { Principal } from '../../subgraphs/common/src/principal';
 import { schemaDir } from '../../subgraphs/common/src/paths';
+import { TRACE_ID_HEADER, runInTrace, startRequestSpan, traceHeaders, tracingPlugin } from '../../subgraphs/common/src/tracing';
+import type { RequestTrace } from '../../subgraphs/common/src/tracing';
 import { explorerRoutes } from './explorer';
 import { CorsPolicy, RequestRateLimiter, auditPlugin, queryLimits, rateLimitKey } from './hardening';
 import { TokenError, createTokenVerifier } from './jwt';
@@ -36,6 +38,7 @@ export interface GatewayContext {
   /** Signed once per request and sent on every subgraph fetch of that request. */
   principalHeader?: string;
   requestId: string;
+  trace: RequestTrace;
   logger: Logger;
   clientAddress: string;
 }
@@ -84,6 +87,9 @@ class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (context.principalHeader) request.http?.headers.set(PRINCIPAL_HEADER, context.principalHeader);
     if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.trace) {
+      for (const [name, value] of Object.entries(traceHeaders(context.trace.context))) request.http?.headers.set(name, value);
+    }
   }
 }
 
@@ -146,6 +152,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     plugins: [
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
       metrics.plugin<GatewayContext>(),
+      tracingPlugin<GatewayContext>(),
       requireAuthentication(config.introspection),
       auditPlugin(logger),
       ApolloServerPluginLandingPageDisabled(),
@@ -174,17 +181,28 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     }
   };
 
-  const createContext = async ({ req, res, requestId, logger: requestLogger }: RequestInfo): Promise<GatewayContext> => {
+  const createContext = async ({ req, res, requestId, logger: baseLogger }: RequestInfo): Promise<GatewayContext> => {
+    const requestTrace = startRequestSpan('graphql gateway', req.headers);
+    res.on('close', () => requestTrace.span.end());
+    res.setHeader(TRACE_ID_HEADER, requestTrace.traceId);
+    const requestLogger = baseLogger.child({ traceId: requestTrace.traceId });
     const principal = await authenticate(req.headers.authorization, requestLogger);
     cors.check(req, res, principal);
     await rateLimiter.consume(rateLimitKey(principal, req));
     const clientAddress = req.socket.remoteAddress ?? 'unknown';
-    if (!principal) return { principal: null, requestId, logger: requestLogger, clientAddress };
+    if (!principal) return { principal: null, requestId, trace: requestTrace, logger: requestLogger, clientAddress };
     const principalHeader = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
-    return { principal, principalHeader, requestId, clientAddress, logger: requestLogger.child({ role: principal.role, subject: principal.subject }) };
+    return {
+      principal,
+      principalHeader,
+      requestId,
+      trace: requestTrace,
+      clientAddress,
+      logger: requestLogger.child({ role: principal.role, subject: principal.subject }),
+    };
   };
 
-  const graphql = graphqlRoute(apollo, createContext, config.gateway.bodyLimitBytes);
+  const graphql = graphqlRoute(apollo, createContext, config.gateway.bodyLimitBytes, (context, run) => runInTrace(context.trace.context, run));
   // Browsers navigating to /graphql get the explorer (also with ?query=… to open an operation);
   // GraphQL clients ask for JSON.
   const wantsHtml = (request: RequestInfo): boolean => (request.req.headers.accept ?? '').includes('text/html');

@@ -82,6 +82,8 @@ const envSchema = z.object({
   GATEWAY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(256 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   CORS_ALLOWED_ORIGINS: z.string().default(''),
+  TRACING_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().default('http://127.0.0.1:4318/v1/traces'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().min(1000).default(65_000),
@@ -129,6 +131,8 @@ export interface Config {
     voucherFailedAttemptsPerHour: number;
   };
   outboxPollMs: number;
+  /** OpenTelemetry traces: off by default; otlp sends to the collector URL, console prints spans. */
+  tracing: { exporter: 'none' | 'otlp' | 'console'; otlpUrl: string };
   gateway: {
     maxDepth: number;
     maxAliases: number;
@@ -248,6 +252,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       voucherFailedAttemptsPerHour: env.VOUCHER_FAILED_ATTEMPTS_PER_HOUR,
     },
     outboxPollMs: env.OUTBOX_POLL_MS,
+    tracing: { exporter: env.TRACING_EXPORTER, otlpUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT },
     gateway: {
       maxDepth: env.GATEWAY_MAX_DEPTH,
       maxAliases: env.GATEWAY_MAX_ALIASES,

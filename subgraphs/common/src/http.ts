@@ -100,6 +100,7 @@ export function graphqlRoute<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   createContext: (request: RequestInfo) => Promise<TContext>,
   bodyLimit = DEFAULT_BODY_LIMIT_BYTES,
+  around: (context: TContext, run: () => Promise<void>) => Promise<void> = (_context, run) => run(),
 ): Route[] {
   const handle = async (request: RequestInfo): Promise<void> => {
     const { req, res, url } = request;
@@ -119,9 +120,12 @@ export function graphqlRoute<TContext extends BaseContext>(
     }
     // Created before Apollo runs, so a refused caller gets its 401 instead of a context-creation 500.
     const context = await createContext(request);
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body },
-      context: async () => context,
+    let response!: Awaited<ReturnType<ApolloServer<TContext>['executeHTTPGraphQLRequest']>>;
+    await around(context, async () => {
+      response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers: toHeaderMap(req), search: url.search, body },
+        context: async () => context,
+      });
     });
     const headers: Record<string, string> = {};
     for (const [key, value] of response.headers) headers[key] = value;

@@ -1,8 +1,10 @@
+import { context } from '@opentelemetry/api';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { Config, SubgraphName } from './config';
 import { DomainError, ERROR_CODES } from './errors';
 import type { ErrorCode } from './errors';
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, signPrincipalHeader } from './principal';
+import { traceHeaders } from './tracing';
 
 /** The call did not reach a decision (network, 5xx, timeout): safe to retry with the same idempotency key. */
 export class SubgraphUnavailableError extends Error {}
@@ -46,6 +48,8 @@ export class SubgraphClient {
           'content-type': 'application/json',
           [PRINCIPAL_HEADER]: principal,
           ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+          // Service-to-service calls continue the trace of the request (or job) they serve.
+          ...traceHeaders(context.active()),
         },
         body: JSON.stringify({ query, variables }),
       });

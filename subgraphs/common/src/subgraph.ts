@@ -11,6 +11,7 @@ import { HttpError, graphqlRoute, sendJson, startHttpService } from './http';
 import type { HttpService, Route } from './http';
 import { createLogger } from './logger';
 import { ServiceMetrics } from './metrics';
+import { runInTrace, startRequestSpan, tracingPlugin } from './tracing';
 import { OutboxMessageEntity } from './outbox/outbox-message.entity';
 import type { Logger } from './logger';
 import { PRINCIPAL_HEADER, PrincipalError, verifyPrincipalHeader } from './principal';
@@ -106,7 +107,7 @@ export async function startSubgraph<Services, Loaders>(
     // Our own signal handling drains HTTP first; Apollo's would stop and re-kill the process mid-drain.
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger, false),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.plugin<SubgraphContext<Services, Loaders>>()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.plugin<SubgraphContext<Services, Loaders>>(), tracingPlugin<SubgraphContext<Services, Loaders>>()],
     logger,
   });
   await apollo.start();
@@ -119,10 +120,13 @@ export async function startSubgraph<Services, Loaders>(
         config.internalSigningSecret,
         config.principalMaxAgeSeconds,
       );
+      const requestTrace = startRequestSpan(`graphql ${definition.name}`, request.req.headers, { 'guthaben.subgraph': definition.name });
+      request.res.on('close', () => requestTrace.span.end());
       return {
         principal,
         requestId: request.requestId,
-        logger: request.logger.child({ role: principal.role, subject: principal.subject }),
+        trace: requestTrace,
+        logger: request.logger.child({ traceId: requestTrace.traceId, role: principal.role, subject: principal.subject }),
         services,
         loaders: definition.createLoaders(services),
       };
@@ -151,7 +155,7 @@ export async function startSubgraph<Services, Loaders>(
       },
     },
     metrics.route(),
-    ...graphqlRoute(apollo, createContext),
+    ...graphqlRoute(apollo, createContext, undefined, (context, run) => runInTrace(context.trace.context, run)),
     ...(definition.routes?.(services, runtime) ?? []),
   ];
   const http = await startHttpService({
