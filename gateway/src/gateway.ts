@@ -28,6 +28,7 @@ import { schemaDir } from '../../subgraphs/common/src/paths';
 import { TRACE_ID_HEADER, runInTrace, startRequestSpan, traceHeaders, tracingPlugin } from '../../subgraphs/common/src/tracing';
 import type { RequestTrace } from '../../subgraphs/common/src/tracing';
 import { explorerRoutes } from './explorer';
+import { OperationSafelist, safelistPlugin } from './safelist';
 import { CorsPolicy, RequestRateLimiter, auditPlugin, queryLimits, rateLimitKey } from './hardening';
 import { TokenError, createTokenVerifier } from './jwt';
 
@@ -153,6 +154,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
       metrics.plugin<GatewayContext>(),
       tracingPlugin<GatewayContext>(),
+      safelistPlugin<GatewayContext>(OperationSafelist.load(config.gateway.safelistPath), config.gateway.safelistEnforce === 'partners'),
       requireAuthentication(config.introspection),
       auditPlugin(logger),
       ApolloServerPluginLandingPageDisabled(),

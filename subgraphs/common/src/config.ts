@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from './paths';
 
 export const SUBGRAPH_NAMES = ['accounts', 'payments', 'policies', 'refunds'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -82,6 +84,8 @@ const envSchema = z.object({
   GATEWAY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(256 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   CORS_ALLOWED_ORIGINS: z.string().default(''),
+  SAFELIST_PATH: z.string().optional(),
+  SAFELIST_ENFORCE: z.enum(['off', 'partners']).default('off'),
   TRACING_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().default('http://127.0.0.1:4318/v1/traces'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
@@ -143,6 +147,9 @@ export interface Config {
     rateLimitPerMinute: number;
     /** Browser origins allowed to call the gateway: per brand for partner frontends, `*` for internal dashboards. */
     corsOrigins: { brand: string; origin: string }[];
+    /** Registered partner operations (persisted-query manifest) and whether partners may run only those. */
+    safelistPath: string;
+    safelistEnforce: 'off' | 'partners';
   };
   /** all: anyone (development explorer); internal: operators, admins and services only; none. */
   introspection: 'all' | 'internal' | 'none';
@@ -262,6 +269,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       bodyLimitBytes: env.GATEWAY_BODY_LIMIT_BYTES,
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
       corsOrigins: parseCorsOrigins(env.CORS_ALLOWED_ORIGINS),
+      safelistPath: env.SAFELIST_PATH ?? join(projectRoot(), 'schema', 'safelist.json'),
+      safelistEnforce: env.SAFELIST_ENFORCE,
     },
     introspection:
       env.INTROSPECTION === 'true' ? 'all' : env.INTROSPECTION === 'false' ? 'none' : (env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'none' : 'all')),
