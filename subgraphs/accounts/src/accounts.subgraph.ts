@@ -3,11 +3,11 @@ import type { Clock } from '../../common/src/clock';
 import { OutboxMessageEntity } from '../../common/src/outbox/outbox-message.entity';
 import { OutboxRelay } from '../../common/src/outbox/outbox.service';
 import type { OutboxHandler } from '../../common/src/outbox/outbox.service';
+import { BrandPolicyClient } from '../../common/src/policy/brand-policy.client';
 import { SubgraphClient } from '../../common/src/subgraph-client';
 import type { SubgraphDefinition, SubgraphRuntime } from '../../common/src/subgraph';
 import { TransactionRunner } from '../../common/src/transaction';
 import { CataloguePoliciesAdapter } from './adapters/catalogue-policies.adapter';
-import { PoliciesHttpAdapter } from './adapters/policies-http.adapter';
 import { AccountEntity } from './entities/account.entity';
 import { AccountOptionEntity } from './entities/account-option.entity';
 import { ChargingSessionEntity } from './entities/charging-session.entity';
@@ -81,7 +81,7 @@ const AUTO_TOP_UP_TRIGGERED = `mutation AutoTopUpTriggered($accountId: ID!, $bal
 export function createAccountsServices(runtime: SubgraphRuntime, options: AccountsOptions = {}): AccountsServices {
   const { dataSource, config, logger } = runtime;
   const clock = options.clock ?? systemClock;
-  const policiesAdapter = options.policies ? null : new PoliciesHttpAdapter(new SubgraphClient(config, 'policies', 'accounts'));
+  const policiesAdapter = options.policies ? null : new BrandPolicyClient(new SubgraphClient(config, 'policies', 'accounts'));
   const policies = options.policies?.(runtime) ?? policiesAdapter!;
   const rules = options.rules ?? new PolicyChargingRules(policies, clock);
   const transactions = new TransactionRunner(dataSource);

@@ -7,6 +7,7 @@ import { OutboxMessageEntity } from '../../common/src/outbox/outbox-message.enti
 import { OutboxRelay } from '../../common/src/outbox/outbox.service';
 import type { OutboxHandler, OutboxMessage } from '../../common/src/outbox/outbox.service';
 import type { PaymentMethod } from '../../common/src/policy/policy-document';
+import { BrandPolicyClient } from '../../common/src/policy/brand-policy.client';
 import { SubgraphClient } from '../../common/src/subgraph-client';
 import type { SubgraphDefinition, SubgraphRuntime } from '../../common/src/subgraph';
 import { TransactionRunner } from '../../common/src/transaction';
@@ -69,7 +70,7 @@ export function createPaymentsServices(runtime: SubgraphRuntime, options: Paymen
   const transactions = new TransactionRunner(dataSource);
   const accounts = options.accounts?.(runtime) ?? new AccountsHttpAdapter(new SubgraphClient(config, 'accounts', 'payments'));
   const accountsClient = new SubgraphClient(config, 'accounts', 'payments');
-  const policies = new PoliciesHttpAdapter(new SubgraphClient(config, 'policies', 'payments'));
+  const policies = new PoliciesHttpAdapter(new BrandPolicyClient(new SubgraphClient(config, 'policies', 'payments')));
   const topUps = new TopUpService(dataSource.getRepository(TopUpOrderEntity), transactions, accounts, policies, clock, config.payments.orderTtlMinutes);
   const provider = new DevelopmentPaymentProvider(
     config.payments.pageBaseUrl,

@@ -2,6 +2,7 @@ import { systemClock } from '../../common/src/clock';
 import type { Clock } from '../../common/src/clock';
 import { OutboxMessageEntity } from '../../common/src/outbox/outbox-message.entity';
 import { OutboxRelay } from '../../common/src/outbox/outbox.service';
+import { BrandPolicyClient } from '../../common/src/policy/brand-policy.client';
 import { SubgraphClient } from '../../common/src/subgraph-client';
 import type { SubgraphDefinition, SubgraphRuntime } from '../../common/src/subgraph';
 import { TransactionRunner } from '../../common/src/transaction';
@@ -55,7 +56,7 @@ export function createRefundsServices(runtime: SubgraphRuntime, options: Refunds
   const cipher = new IbanCipher(settings.ibanKey);
   const transactions = new TransactionRunner(dataSource);
   const accounts = options.accounts?.(runtime) ?? new AccountsHttpAdapter(new SubgraphClient(config, 'accounts', 'refunds'));
-  const policies = new PoliciesHttpAdapter(new SubgraphClient(config, 'policies', 'refunds'));
+  const policies = new PoliciesHttpAdapter(new BrandPolicyClient(new SubgraphClient(config, 'policies', 'refunds')));
   const payouts = new PayoutService(
     dataSource.getRepository(PayoutEntity),
     dataSource.getRepository(PayoutEntitlementEntity),

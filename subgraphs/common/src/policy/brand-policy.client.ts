@@ -1,13 +1,12 @@
-import { assertPolicyDocument } from '../../../common/src/policy/policy-document';
-import type { PolicyDocument } from '../../../common/src/policy/policy-document';
-import type { SubgraphClient } from '../../../common/src/subgraph-client';
-import type { PoliciesPort } from '../ports/policies.port';
+import type { SubgraphClient } from '../subgraph-client';
+import { assertPolicyDocument } from './policy-document';
+import type { PolicyDocument } from './policy-document';
 
 const CACHE_MS = 30_000;
 const MAX_CACHE_ENTRIES = 1000;
 
 /** Every field of the policy document, so the answer can be validated with the common schema. */
-const POLICY_DOCUMENT_QUERY = `query AccountsBrandPolicy($codes: [ID!]!, $at: DateTimeISO) {
+const POLICY_DOCUMENT_QUERY = `query BrandPolicyInForce($codes: [ID!]!, $at: DateTimeISO) {
   brandPolicies(codes: $codes, at: $at) {
     brandCode
     version
@@ -40,11 +39,12 @@ interface BrandPoliciesAnswer {
 }
 
 /**
- * Brand policies from the policies subgraph. Answers are cached per (brand, minute) for a short
- * while: charging asks on every session start, policies change rarely, and a new version carries an
- * effective date, so a minute's granularity judges every event by the right version.
+ * Brand policies from the policies subgraph, for every subgraph that applies them. Answers are
+ * cached per (brand, minute) for a short while: charging asks on every session start, policies
+ * change rarely, and a new version carries an effective date, so a minute's granularity judges
+ * every event by the right version.
  */
-export class PoliciesHttpAdapter implements PoliciesPort {
+export class BrandPolicyClient {
   private readonly cache = new Map<string, { expires: number; value: Promise<PolicyDocument> }>();
 
   constructor(private readonly client: SubgraphClient) {}
