@@ -173,11 +173,13 @@ export function createAccountsSubgraph(options: AccountsOptions = {}): SubgraphD
         await demo.close();
       }
     },
-    startBackground: (services, { logger }) => {
+    startBackground: (services, { logger, metrics }) => {
       const stopRelay = options.outboxRelay === false ? async () => undefined : services.relay.start();
       const stopSweep = every(sweepMs, async () => {
         try {
-          const [expired, renewed] = await Promise.all([services.charging.expireStaleSessions(), services.options.renewDue()]);
+          const [expired, renewed] = await metrics.timeJob('charging-sweep', () =>
+            Promise.all([services.charging.expireStaleSessions(), services.options.renewDue()]),
+          );
           if (expired > 0 || renewed > 0) logger.info({ expired, renewed }, 'stale sessions released, due options renewed');
         } catch (error) {
           logger.error({ err: error }, 'background charging/renewal run failed');
@@ -185,7 +187,7 @@ export function createAccountsSubgraph(options: AccountsOptions = {}): SubgraphD
       });
       const stopLifecycle = every(lifecycleMs, async () => {
         try {
-          const run = await services.lifecycle.run();
+          const run = await metrics.timeJob('validity-lifecycle', () => services.lifecycle.run());
           if (run.transitions > 0 || run.notices > 0) logger.info(run, 'validity lifecycle applied');
         } catch (error) {
           logger.error({ err: error }, 'validity lifecycle run failed');

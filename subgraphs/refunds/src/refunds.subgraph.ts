@@ -90,7 +90,7 @@ export function createRefundsSubgraph(options: RefundsOptions = {}): SubgraphDef
     buildSchema: buildRefundsSchema,
     createServices: (runtime) => createRefundsServices(runtime, options),
     createLoaders: () => ({}),
-    startBackground: (services, { logger }) => {
+    startBackground: (services, { logger, metrics }) => {
       const stopRelay = options.relay === false ? async () => undefined : services.relay.start();
       const every = options.jobsMs === undefined ? services.settings.jobsMs : options.jobsMs;
       let timer: NodeJS.Timeout | undefined;
@@ -99,7 +99,7 @@ export function createRefundsSubgraph(options: RefundsOptions = {}): SubgraphDef
         timer = setInterval(() => {
           running = running
             .then(async () => {
-              const created = await services.standingOrders.runQuarterly();
+              const created = await metrics.timeJob('quarterly-payouts', () => services.standingOrders.runQuarterly());
               if (created > 0) logger.info({ created }, 'quarterly standing orders paid out');
             })
             .catch((error: unknown) => logger.error({ err: error }, 'quarterly payout job failed'));
