@@ -212,7 +212,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const showExplorer = explorer[0]!.handle;
 
   const routes: Route[] = [
-    { method: 'GET', path: '/health', handle: ({ res }) => sendJson(res, 200, { status: 'ok', service: 'gateway' }) },
+    { method: 'GET', path: '/health', handle: ({ res }) => sendJson(res, 200, { status: 'ok', service: 'gateway', pid: process.pid }) },
     {
       method: 'GET',
       path: '/ready',

@@ -1,4 +1,5 @@
 import './telemetry-off';
+import { runClustered } from '../../subgraphs/common/src/cluster';
 import { config } from '../../subgraphs/common/src/config';
 import { exitOnSignals } from '../../subgraphs/common/src/http';
 import { createLogger } from '../../subgraphs/common/src/logger';
@@ -7,10 +8,17 @@ import { startGateway } from './gateway';
 
 const settings = config();
 const logger = createLogger('gateway', settings.logLevel);
-initTracing('gateway', settings.tracing);
-startGateway(settings, { logger })
-  .then((running) => exitOnSignals(logger, running.stop, settings.shutdownGraceMs + 5000))
-  .catch((error: unknown) => {
-    logger.fatal({ err: error }, 'gateway failed to start');
-    process.exit(1);
-  });
+runClustered({
+  workers: settings.workers,
+  logger,
+  shutdownDeadlineMs: settings.shutdownGraceMs + 10_000,
+  start: () => {
+    initTracing('gateway', settings.tracing);
+    startGateway(settings, { logger })
+      .then((running) => exitOnSignals(logger, running.stop, settings.shutdownGraceMs + 5000))
+      .catch((error: unknown) => {
+        logger.fatal({ err: error }, 'gateway failed to start');
+        process.exit(1);
+      });
+  },
+});

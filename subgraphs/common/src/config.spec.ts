@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, DEVELOPMENT_SECRETS, loadConfig } from './config';
 
 describe('config', () => {
@@ -69,5 +70,13 @@ describe('config', () => {
 
   it('keeps the gateway\'s idle sockets shorter than the subgraphs\' keep-alive', () => {
     expect(() => loadConfig({ GATEWAY_UPSTREAM_IDLE_MS: '70000', SUBGRAPH_KEEP_ALIVE_MS: '65000' })).toThrow(/shorter/);
+  });
+
+  it('runs one process per service unless WORKERS says otherwise; auto is one per core', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ WORKERS: '3' }).workers).toBe(3);
+    expect(loadConfig({ WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    expect(() => loadConfig({ WORKERS: '0' })).toThrow(/WORKERS/);
+    expect(() => loadConfig({ WORKERS: 'many' })).toThrow(/WORKERS/);
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths';
@@ -92,6 +93,7 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().min(1000).default(65_000),
   GATEWAY_UPSTREAM_IDLE_MS: z.coerce.number().int().min(100).default(4_000),
+  WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1024)]).default(1),
 });
 
 export type RawEnvironment = z.input<typeof envSchema>;
@@ -156,6 +158,8 @@ export interface Config {
   shutdownGraceMs: number;
   subgraphKeepAliveMs: number;
   gatewayUpstreamIdleMs: number;
+  /** Processes per service (node:cluster workers sharing the port); `auto` is one per core. */
+  workers: number;
 }
 
 /** `CONGSTAR=https://app.congstar.de,*=https://dashboard.internal` */
@@ -277,6 +281,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     subgraphKeepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,
     gatewayUpstreamIdleMs: env.GATEWAY_UPSTREAM_IDLE_MS,
+    workers: env.WORKERS === 'auto' ? availableParallelism() : env.WORKERS,
   };
   if (config.gatewayUpstreamIdleMs >= config.subgraphKeepAliveMs) {
     // Otherwise a subgraph may close a socket the gateway is about to reuse (ECONNRESET).

@@ -140,7 +140,7 @@ export async function startSubgraph<Services, Loaders>(
   };
 
   const routes: Route[] = [
-    { method: 'GET', path: '/health', handle: ({ res }) => sendJson(res, 200, { status: 'ok', service: definition.name }) },
+    { method: 'GET', path: '/health', handle: ({ res }) => sendJson(res, 200, { status: 'ok', service: definition.name, pid: process.pid }) },
     {
       method: 'GET',
       path: '/ready',

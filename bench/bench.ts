@@ -1,0 +1,594 @@
+import 'reflect-metadata';
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createConnection } from 'mysql2/promise';
+import { issueDevelopmentToken } from '../gateway/src/jwt';
+import { loadConfig, SUBGRAPH_NAMES } from '../subgraphs/common/src/config';
+import type { Config, SubgraphName } from '../subgraphs/common/src/config';
+import { signTimestampedPayload } from '../subgraphs/common/src/hmac';
+import { PRINCIPAL_HEADER, signPrincipalHeader } from '../subgraphs/common/src/principal';
+import { freePorts } from '../subgraphs/common/src/testing/free-ports';
+import { countInconsistentBalances, loadDataset } from './dataset';
+import { runDirectCharging } from './direct-charging';
+import type { BenchAccount, Dataset } from './dataset';
+import { renderChart, renderResults } from './report';
+import type { LoadResult, PassResult, ScenarioCalibration } from './report';
+
+const root = join(__dirname, '..', '..');
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
+const PREFIX = 'bench_';
+const ACCOUNTS = Math.max(1000, Math.min(2_000_000, Number(process.env.BENCH_ACCOUNTS ?? 100_000)));
+const DURATION_S = Math.max(2, Math.min(120, Number(process.env.BENCH_DURATION ?? 10)));
+const CONNECTIONS = Math.max(1, Math.min(256, Number(process.env.BENCH_CONNECTIONS ?? 32)));
+const CALIBRATION_OPS = 100;
+const TOKENS_PER_POOL = 20_000;
+
+interface Stack {
+  config: Config;
+  env: Record<string, string>;
+  processes: Record<SubgraphName | 'gateway', ChildProcess>;
+  gatewayUrl: string;
+  subgraphBase: Record<SubgraphName, string>;
+}
+
+interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface Scenario {
+  key: string;
+  title: string;
+  /** Builds the next operation's request(s); async work (tokens) happens before the run. */
+  prepare: (stack: Stack, data: Dataset) => Promise<() => HttpRequest[]>;
+  /** Single-request scenarios run under autocannon; chained ones (two hosts) under the closed loop. */
+  chained?: boolean;
+}
+
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+function progressBar(label: string, done: number, total: number): void {
+  const width = 30;
+  const filled = Math.round((done / Math.max(1, total)) * width);
+  process.stdout.write(`\r  ${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+  if (done >= total) process.stdout.write('\n');
+}
+
+function pick<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)]!;
+}
+
+async function tokenPool(config: Config, count: number, claims: (index: number) => { role: 'partner' | 'service'; brand?: string }): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    tokens.push(await issueDevelopmentToken(config, { sub: `bench-${index}`, ...claims(index) }, '2h'));
+  }
+  return tokens;
+}
+
+/** Partner tokens per brand; each request takes the next one, so requests carry distinct tokens. */
+async function partnerTokens(config: Config, data: Dataset): Promise<Record<string, string[]>> {
+  const perBrand = Math.ceil(TOKENS_PER_POOL / data.brands.length);
+  const pools: Record<string, string[]> = {};
+  for (const brand of data.brands) pools[brand] = await tokenPool(config, perBrand, () => ({ role: 'partner', brand }));
+  return pools;
+}
+
+function rotating(pool: readonly string[]): () => string {
+  let next = 0;
+  return () => pool[(next = (next + 1) % pool.length)]!;
+}
+
+function graphql(url: string, token: string, query: string, variables: Record<string, unknown>): HttpRequest {
+  return {
+    url,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  };
+}
+
+const SELF_SERVICE = `query SelfService($id: ID!) { account(id: $id) { id msisdn balance { cents formatted }
+  brand { code name policy { version effectiveFrom } } validity { validUntil phase daysLeft }
+  topUps(first: 5) { nodes { id status amount { cents } } } payoutEligibility { eligible reason amount { cents } } } }`;
+const DASHBOARD = (first: number) => `query Dashboard { accounts(first: ${first}) { totalCount edges { node { id msisdn balance { cents }
+  brand { code name } validity { validUntil phase } } } } }`;
+const CHARGING = `mutation Charging($start: StartChargingSessionInput!, $end: TerminateChargingSessionInput!) {
+  started: startChargingSession(input: $start) { id status } ended: terminateChargingSession(input: $end) { id status charged { cents } } }`;
+const CREATE_TOP_UP = `mutation TopUp($input: CreateTopUpInput!) { createTopUp(input: $input) { id status } }`;
+const SINGLE = `query Single($id: ID!) { account(id: $id) { id msisdn status balance { cents } } }`;
+
+function activeAccounts(data: Dataset, brands = data.brands): { account: BenchAccount; brand: string }[] {
+  return brands.flatMap((brand) => data.active[brand]!.slice(0, 2000).map((account) => ({ account, brand })));
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    key: 's1',
+    title: '1 self-service read (4 subgraphs)',
+    prepare: async (stack, data) => {
+      const pools = await partnerTokens(stack.config, data);
+      const next = Object.fromEntries(Object.entries(pools).map(([brand, pool]) => [brand, rotating(pool)]));
+      const accounts = activeAccounts(data);
+      return () => {
+        const { account, brand } = pick(accounts);
+        return [graphql(stack.gatewayUrl, next[brand]!(), SELF_SERVICE, { id: account.id })];
+      };
+    },
+  },
+  {
+    key: 's2',
+    title: '2 dashboard list of 50',
+    prepare: async (stack, data) => {
+      const pools = await partnerTokens(stack.config, data);
+      const next = Object.fromEntries(Object.entries(pools).map(([brand, pool]) => [brand, rotating(pool)]));
+      return () => [graphql(stack.gatewayUrl, next[pick(data.brands)]!(), DASHBOARD(50), {})];
+    },
+  },
+  {
+    key: 's3',
+    title: '3 charging start+terminate (write)',
+    prepare: async (stack, data) => {
+      const next = rotating(await tokenPool(stack.config, TOKENS_PER_POOL, () => ({ role: 'service' })));
+      const accounts = activeAccounts(data).filter(({ account }) => account.balanceCents >= 500);
+      return () => {
+        const sessionId = `bench;${randomUUID()}`;
+        const { account } = pick(accounts);
+        return [
+          graphql(stack.gatewayUrl, next(), CHARGING, {
+            start: { sessionId, accountId: account.id, service: 'SMS', requestedUnits: 1 },
+            end: { sessionId, usedUnits: 1 },
+          }),
+        ];
+      };
+    },
+  },
+  {
+    key: 's4',
+    title: '4 top-up order + signed webhook (write)',
+    chained: true,
+    prepare: async (stack, data) => {
+      const pools = await partnerTokens(stack.config, data);
+      const next = Object.fromEntries(Object.entries(pools).map(([brand, pool]) => [brand, rotating(pool)]));
+      const accounts = activeAccounts(data);
+      return () => {
+        const { account, brand } = pick(accounts);
+        return [
+          graphql(stack.gatewayUrl, next[brand]!(), CREATE_TOP_UP, {
+            input: { accountId: account.id, amountCents: 1500, channel: 'APP_WEB', idempotencyKey: `bench4-${randomUUID()}` },
+          }),
+        ];
+      };
+    },
+  },
+  {
+    key: 's5',
+    title: '5 single-subgraph read via gateway',
+    prepare: async (stack, data) => {
+      const pools = await partnerTokens(stack.config, data);
+      const next = Object.fromEntries(Object.entries(pools).map(([brand, pool]) => [brand, rotating(pool)]));
+      const accounts = activeAccounts(data);
+      return () => {
+        const { account, brand } = pick(accounts);
+        return [graphql(stack.gatewayUrl, next[brand]!(), SINGLE, { id: account.id })];
+      };
+    },
+  },
+  {
+    key: 's5d',
+    title: '5 same query straight to accounts',
+    prepare: async (stack, data) => {
+      const headers: Record<string, string[]> = {};
+      for (const brand of data.brands) {
+        headers[brand] = [];
+        for (let index = 0; index < Math.ceil(TOKENS_PER_POOL / data.brands.length); index += 1) {
+          headers[brand].push(
+            await signPrincipalHeader({ role: 'partner', subject: `bench-${index}`, brand }, stack.config.internalSigningSecret, stack.config.principalMaxAgeSeconds),
+          );
+        }
+      }
+      const next = Object.fromEntries(Object.entries(headers).map(([brand, pool]) => [brand, rotating(pool)]));
+      const accounts = activeAccounts(data);
+      return () => {
+        const { account, brand } = pick(accounts);
+        return [
+          {
+            url: `${stack.subgraphBase.accounts}/graphql`,
+            headers: { 'content-type': 'application/json', [PRINCIPAL_HEADER]: next[brand]!() },
+            body: JSON.stringify({ query: SINGLE, variables: { id: account.id } }),
+          },
+        ];
+      };
+    },
+  },
+];
+
+const firstErrors = new Map<string, string>();
+
+function isGraphQLError(status: number, body: string, scenario?: string): boolean {
+  const failed = status !== 200 || body.includes('"errors"');
+  if (failed && scenario && !firstErrors.has(scenario)) firstErrors.set(scenario, `${status} ${body.slice(0, 300)}`);
+  return failed;
+}
+
+/** Sends one operation: its requests one after the other; scenario 4 adds the provider's webhook. */
+async function sendOperation(stack: Stack, scenario: Scenario, requests: HttpRequest[]): Promise<boolean> {
+  for (const request of requests) {
+    const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
+    const text = await response.text();
+    if (isGraphQLError(response.status, text, scenario.key)) return false;
+    if (scenario.key === 's4') {
+      const order = (JSON.parse(text) as { data: { createTopUp: { id: string } } }).data.createTopUp;
+      const event = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'payment.succeeded', orderId: order.id, amountCents: 1500, method: 'VISA' });
+      const webhook = await fetch(`${stack.subgraphBase.payments}/webhooks/payment-provider`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-payment-signature': signTimestampedPayload(stack.config.payments.webhookSecret, event, Math.floor(Date.now() / 1000)),
+        },
+        body: event,
+      });
+      await webhook.text();
+      if (isGraphQLError(webhook.status, '', scenario.key)) return false;
+    }
+  }
+  return true;
+}
+
+async function subgraphOperations(stack: Stack): Promise<number> {
+  let total = 0;
+  for (const name of SUBGRAPH_NAMES) {
+    const text = await (await fetch(`${stack.subgraphBase[name]}/metrics`)).text();
+    for (const line of text.split('\n')) {
+      if (line.startsWith('guthaben_graphql_operations_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return total;
+}
+
+async function questions(): Promise<number> {
+  const connection = await createConnection({ uri: SERVER_URL });
+  try {
+    const [rows] = await connection.query("SHOW GLOBAL STATUS LIKE 'Questions'");
+    return Number((rows as { Value: string }[])[0]!.Value);
+  } finally {
+    await connection.end();
+  }
+}
+
+/**
+ * Sequential operations with one worker per service, so /metrics sees every subgraph request.
+ * Background jobs also run SQL: the idle rate measured right before is subtracted.
+ */
+async function calibrate(stack: Stack, scenario: Scenario, next: () => HttpRequest[]): Promise<ScenarioCalibration> {
+  const idleRate = async (): Promise<number> => {
+    const start = await questions();
+    const from = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    return (await questions() - start - 1) / (Date.now() - from);
+  };
+  const before = await idleRate();
+  const operationsBefore = await subgraphOperations(stack);
+  const questionsBefore = await questions();
+  const from = Date.now();
+  let failed = 0;
+  for (let index = 0; index < CALIBRATION_OPS; index += 1) {
+    if (!(await sendOperation(stack, scenario, next()))) failed += 1;
+  }
+  const elapsed = Date.now() - from;
+  const raw = (await questions()) - questionsBefore - 1;
+  const operations = (await subgraphOperations(stack)) - operationsBefore;
+  // A job run inside one idle window would inflate it: the quieter of the two windows counts.
+  const idle = Math.min(before, await idleRate());
+  return {
+    subgraphRequestsPerOp: operations / CALIBRATION_OPS,
+    sqlPerOp: Math.max(0, raw - idle * elapsed) / CALIBRATION_OPS,
+    failed,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function load(stack: Stack, scenario: Scenario, next: () => HttpRequest[]): Promise<LoadResult> {
+  if (scenario.chained) {
+    // autocannon keeps each connection on one host; the webhook goes to payments, so a closed loop.
+    const latencies: number[] = [];
+    let errors = 0;
+    const until = Date.now() + DURATION_S * 1000;
+    const started = Date.now();
+    const timer = setInterval(() => progressBar(scenario.title, Math.min(DURATION_S, Math.round((Date.now() - started) / 1000)), DURATION_S), 1000);
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        for (let count = 0; count < 1_000_000 && Date.now() < until; count += 1) {
+          const from = performance.now();
+          const ok = await sendOperation(stack, scenario, next()).catch(() => false);
+          latencies.push(performance.now() - from);
+          if (!ok) errors += 1;
+        }
+      }),
+    );
+    clearInterval(timer);
+    progressBar(scenario.title, DURATION_S, DURATION_S);
+    latencies.sort((a, b) => a - b);
+    return {
+      requestsPerSecond: latencies.length / ((Date.now() - started) / 1000),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      errors,
+      operations: latencies.length,
+    };
+  }
+  const first = next()[0]!;
+  let errors = 0;
+  const started = Date.now();
+  const timer = setInterval(() => progressBar(scenario.title, Math.min(DURATION_S, Math.round((Date.now() - started) / 1000)), DURATION_S), 1000);
+  const result = await autocannon({
+    url: first.url,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const built = next()[0]!;
+          return { ...request, headers: built.headers, body: built.body };
+        },
+        onResponse: (status: number, body: string) => {
+          if (isGraphQLError(status, body, scenario.key)) errors += 1;
+        },
+      },
+    ],
+  });
+  clearInterval(timer);
+  progressBar(scenario.title, DURATION_S, DURATION_S);
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: errors + result.errors,
+    operations: result.requests.total,
+  };
+}
+
+function spawnService(name: string, script: string, env: Record<string, string>): ChildProcess {
+  const logFile = join(tmpdir(), `guthaben-bench-${name}.log`);
+  // BENCH_PROFILE=gateway,accounts writes V8 CPU profiles of those services (workers included).
+  const profile = (process.env.BENCH_PROFILE ?? '').split(',').includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(tmpdir(), 'guthaben-bench-profiles')}`] : [];
+  const child = spawn(process.execPath, [...profile, join(root, 'dist', script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const sink = createWriteStream(logFile, { flags: 'a' });
+  child.stdout?.pipe(sink);
+  child.stderr?.pipe(sink);
+  return child;
+}
+
+async function waitReady(url: string, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (let attempt = 0; attempt < 1000 && Date.now() < deadline; attempt += 1) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} not ready within ${deadlineMs} ms (logs in ${tmpdir()}/guthaben-bench-*.log)`);
+}
+
+function exitOf(child: ChildProcess, deadlineMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, deadlineMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function startStack(baseEnv: Record<string, string>, workers: number): Promise<Stack> {
+  const env = { ...baseEnv, WORKERS: String(workers) };
+  const config = loadConfig({ ...process.env, ...env });
+  const processes = {} as Stack['processes'];
+  for (const name of SUBGRAPH_NAMES) processes[name] = spawnService(name, `subgraphs/${name}/src/server.js`, env);
+  const subgraphBase = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, config.subgraphUrls[name].replace(/\/graphql$/, '')])) as Stack['subgraphBase'];
+  for (const name of SUBGRAPH_NAMES) await waitReady(`${subgraphBase[name]}/ready`, 60_000);
+  processes.gateway = spawnService('gateway', 'gateway/src/server.js', env);
+  const gatewayBase = `http://127.0.0.1:${config.ports.gateway}`;
+  await waitReady(`${gatewayBase}/ready`, 60_000);
+  return { config, env, processes, gatewayUrl: `${gatewayBase}/graphql`, subgraphBase };
+}
+
+async function stopStack(stack: Stack): Promise<void> {
+  for (const child of Object.values(stack.processes)) child.kill('SIGTERM');
+  await Promise.all(Object.values(stack.processes).map((child) => exitOf(child, 30_000)));
+}
+
+/** RSS of each service: its primary plus the workers it forked. */
+function rssPerService(stack: Stack): Record<string, number> {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number, number]);
+  const result: Record<string, number> = {};
+  for (const [name, child] of Object.entries(stack.processes)) {
+    const own = rows.filter(([pid, ppid]) => pid === child.pid || ppid === child.pid);
+    result[name] = own.reduce((sum, [, , rss]) => sum + rss * 1024, 0);
+  }
+  return result;
+}
+
+async function dropDatabases(): Promise<void> {
+  const connection = await createConnection({ uri: SERVER_URL });
+  try {
+    for (const name of SUBGRAPH_NAMES) await connection.query(`DROP DATABASE IF EXISTS \`${PREFIX}${name}\``);
+  } finally {
+    await connection.end();
+  }
+}
+
+async function creditsLanded(stack: Stack, expected: number): Promise<{ landed: number; seconds: number }> {
+  const connection = await createConnection({ uri: SERVER_URL });
+  const from = Date.now();
+  let landed = 0;
+  try {
+    for (let attempt = 0; attempt < 24; attempt += 1) {
+      const [rows] = await connection.query(
+        `SELECT COUNT(*) AS n FROM \`${PREFIX}payments\`.top_up_order WHERE status = 'CREDITED' AND idempotency_key LIKE 'bench4-%'`,
+      );
+      const now = Number((rows as { n: string }[])[0]!.n);
+      if (now >= expected) {
+        landed = now;
+        break;
+      }
+      // Credits the ledger refuses never land: stop once nothing moved for five seconds.
+      if (now === landed && attempt >= 10) break;
+      landed = now;
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  } finally {
+    await connection.end();
+  }
+  void stack;
+  return { landed, seconds: (Date.now() - from) / 1000 };
+}
+
+async function main(): Promise<void> {
+  const ports = await freePorts(5);
+  const secret = () => randomBytes(32).toString('hex');
+  const baseEnv: Record<string, string> = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    DATABASE_URL: SERVER_URL,
+    DATABASE_NAME_PREFIX: PREFIX,
+    GATEWAY_PORT: String(ports[0]),
+    ...Object.fromEntries(SUBGRAPH_NAMES.flatMap((name, index) => [
+      [`${name.toUpperCase()}_PORT`, String(ports[index + 1])],
+      [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index + 1]}/graphql`],
+    ])),
+    // Production refuses the development secrets: a fresh set for this run only.
+    JWT_SECRET: secret(),
+    INTERNAL_SIGNING_SECRET: secret(),
+    PAYMENT_WEBHOOK_SECRET: secret(),
+    WHATSAPP_APP_SECRET: secret(),
+    WHATSAPP_VERIFY_TOKEN: secret(),
+    VOUCHER_PEPPER: secret(),
+    PAYOUT_IBAN_KEY: randomBytes(32).toString('base64'),
+    PRINCIPAL_MAX_AGE_SECONDS: '300',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    DATABASE_POOL_SIZE: '20',
+  };
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  log(`guthaben bench: ${ACCOUNTS} accounts, ${DURATION_S}s per scenario, ${CONNECTIONS} connections, ${machine.cores} cores (${machine.cpu})`);
+
+  await dropDatabases();
+  const passes: PassResult[] = [];
+  let calibration: Record<string, ScenarioCalibration> = {};
+  let dashboardSql: Record<number, number> = {};
+  let credits: { landed: number; expected: number; seconds: number } | undefined;
+  let dataset: Dataset | undefined;
+  try {
+    log('migrating…');
+    execFileSync(process.execPath, [join(root, 'dist', 'scripts', 'migrate.js')], { cwd: root, env: { ...process.env, ...baseEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
+    log('loading data set…');
+    const loadStart = Date.now();
+    dataset = await loadDataset(SERVER_URL, PREFIX, ACCOUNTS, (done, total) => progressBar('accounts', done, total));
+    const inconsistent = await countInconsistentBalances(SERVER_URL, PREFIX);
+    log(`  ${JSON.stringify(dataset.counts)} in ${((Date.now() - loadStart) / 1000).toFixed(1)}s; balances not matching their ledger: ${inconsistent}`);
+    if (inconsistent > 0) throw new Error('data set is inconsistent');
+
+    const workerCounts = process.env.BENCH_WORKERS
+      ? process.env.BENCH_WORKERS.split(',').map((value) => Math.max(1, Math.min(256, Number(value) || 1)))
+      : [...new Set([1, availableParallelism()])];
+    if (workerCounts[0] !== 1) workerCounts.unshift(1);
+    for (const workers of workerCounts) {
+      log(`\nstarting the stack with WORKERS=${workers} (NODE_ENV=production)…`);
+      const stack = await startStack(baseEnv, workers);
+      try {
+        const results: Record<string, LoadResult> = {};
+        for (const scenario of SCENARIOS) {
+          const next = await scenario.prepare(stack, dataset);
+          if (workers === 1) {
+            calibration[scenario.key] = await calibrate(stack, scenario, next);
+            if (scenario.key === 's2') {
+              for (const size of [10, 50]) {
+                const partner = await issueDevelopmentToken(stack.config, { sub: 'bench-size', role: 'partner', brand: 'CONGSTAR' }, '1h');
+                const sized = await calibrate(stack, scenario, () => [graphql(stack.gatewayUrl, partner, DASHBOARD(size), {})]);
+                dashboardSql = { ...dashboardSql, [size]: sized.sqlPerOp };
+                calibration[`s2-${size}`] = sized;
+              }
+            }
+          }
+          results[scenario.key] = await load(stack, scenario, next);
+          const r = results[scenario.key]!;
+          log(`    ${r.requestsPerSecond.toFixed(0)} ops/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}/${r.operations}`);
+          if (firstErrors.has(scenario.key)) log(`    first error: ${firstErrors.get(scenario.key)}`);
+          if (scenario.key === 's3') {
+            log('  3 same charging transactions straight through mysql2');
+            const direct = await runDirectCharging(
+              SERVER_URL,
+              `${PREFIX}accounts`,
+              activeAccounts(dataset).map(({ account }) => account),
+              CONNECTIONS,
+              DURATION_S,
+            );
+            results.s3d = direct;
+            log(`    ${direct.requestsPerSecond.toFixed(0)} ops/s, p50 ${direct.p50.toFixed(1)} ms, p99 ${direct.p99.toFixed(1)} ms, errors ${direct.errors}/${direct.operations}`);
+          }
+          if (scenario.key === 's4' && workers === workerCounts[workerCounts.length - 1]) {
+            const expected = (await paidBenchOrders(stack)) ?? 0;
+            const landed = await creditsLanded(stack, expected);
+            credits = { ...landed, expected };
+            log(`    credits landed ${landed.landed}/${expected} (${landed.seconds.toFixed(1)}s after the run)`);
+          }
+        }
+        passes.push({ workers, results, rss: rssPerService(stack) });
+      } finally {
+        await stopStack(stack);
+      }
+    }
+  } finally {
+    await dropDatabases();
+  }
+  const report = { machine, accounts: ACCOUNTS, durationS: DURATION_S, connections: CONNECTIONS, scenarios: [...SCENARIOS.slice(0, 3), { key: 's3d', title: '3 same SQL straight via mysql2' }, ...SCENARIOS.slice(3)].map(({ key, title }) => ({ key, title })), passes, calibration, dashboardSql, credits };
+  writeFileSync(join(root, 'bench', 'RESULTS.md'), renderResults(report));
+  writeFileSync(join(root, 'bench', 'results.svg'), renderChart(report));
+  log(`\n${renderResults(report)}`);
+}
+
+/** Paid bench orders so far (every webhook that answered 200 made one PAID or CREDITED). */
+async function paidBenchOrders(stack: Stack): Promise<number | undefined> {
+  void stack;
+  const connection = await createConnection({ uri: SERVER_URL });
+  try {
+    const [rows] = await connection.query(
+      `SELECT COUNT(*) AS n FROM \`${PREFIX}payments\`.top_up_order WHERE status IN ('PAID', 'CREDITED') AND idempotency_key LIKE 'bench4-%'`,
+    );
+    return Number((rows as { n: string }[])[0]!.n);
+  } finally {
+    await connection.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
