@@ -1,3 +1,4 @@
+import { prng } from '../subgraphs/common/src/prng';
 import { randomUUID } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
@@ -20,17 +21,6 @@ export interface Dataset {
 const ROWS_PER_INSERT = 2000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Deterministic pseudo-random numbers, so every run loads the same data set. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function insertRows(connection: Connection, table: string, columns: string[], rows: unknown[][]): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
@@ -50,7 +40,7 @@ export async function loadDataset(
   accountCount: number,
   progress: (done: number, total: number) => void,
 ): Promise<Dataset> {
-  const random = generator(20261122);
+  const random = prng(20261122);
   const brands = BRAND_CATALOGUE.map((brand) => brand.code);
   const connection = await createConnection({ uri: serverUrl, multipleStatements: false });
   const now = Date.now();

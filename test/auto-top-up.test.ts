@@ -1,3 +1,4 @@
+import { eventually } from '../subgraphs/common/src/testing/eventually';
 import { DEMO_ACCOUNTS } from '../subgraphs/accounts/src/services/demo-data.service';
 import type { PaymentsServices } from '../subgraphs/payments/src/payments.subgraph';
 import { startTestStack } from './support/stack';
@@ -5,15 +6,6 @@ import type { TestStack } from './support/stack';
 
 const demo = (brand: string) => DEMO_ACCOUNTS.find((account) => account.brandCode === brand && account.topUpCents > 0)!;
 
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 interface AccountView {
   balance: { cents: number };
@@ -28,8 +20,7 @@ describe('automatic top-up end to end', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ OUTBOX_POLL_MS: '50' });
-    const accounts = stack.subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } } };
-    await accounts.services.demoData.seed();
+    await stack.seedDemoData();
     service = await stack.token({ role: 'service' });
   });
   afterAll(() => stack?.stop());

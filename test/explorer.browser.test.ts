@@ -17,8 +17,7 @@ describe('the offline explorer in a real browser', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
     stack = await startTestStack();
-    const accounts = stack.subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } } };
-    await accounts.services.demoData.seed();
+    await stack.seedDemoData();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,

@@ -1,19 +1,9 @@
+import { prng } from '../subgraphs/common/src/prng';
 import type { DataSource } from 'typeorm';
 import { ERROR_CODES } from '../subgraphs/common/src/errors';
 import { startTestStack } from './support/stack';
 import type { TestStack } from './support/stack';
 
-/** mulberry32: a seeded PRNG, so a failing case can be replayed with the same seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const CASES = 300;
@@ -106,9 +96,8 @@ describe(`fuzzing the gateway (seed ${SEED}, ${CASES} cases)`, () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ RATE_LIMIT_PER_MINUTE: '100000' });
-    const running = stack.subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } }; dataSource: DataSource };
-    await running.services.demoData.seed();
-    accounts = running.dataSource;
+    await stack.seedDemoData();
+    accounts = stack.subgraphs.accounts.dataSource;
   });
   afterAll(() => stack?.stop());
 

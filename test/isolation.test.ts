@@ -18,8 +18,7 @@ describe('brand isolation through every path', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    const accounts = stack.subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } } };
-    await accounts.services.demoData.seed();
+    await stack.seedDemoData();
     congstarPartner = await stack.token({ role: 'partner', brand: 'CONGSTAR', sub: 'congstar-app' });
     service = await stack.token({ role: 'service' });
     const telekomPartner = await stack.token({ role: 'partner', brand: 'TELEKOM' });

@@ -1,3 +1,4 @@
+import { eventually } from '../subgraphs/common/src/testing/eventually';
 import { randomUUID } from 'node:crypto';
 import { errorCode } from '../subgraphs/common/src/testing/graphql-client';
 import type { AccountsServices } from '../subgraphs/accounts/src/accounts.subgraph';
@@ -7,15 +8,6 @@ import type { TestStack } from './support/stack';
 
 const IBAN = 'DE89 3704 0044 0532 0130 00';
 
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 interface AccountView {
   status: string;

@@ -17,8 +17,7 @@ describe('platform: the federated stack end to end', () => {
 
   beforeAll(async () => {
     stack = await startTestStack();
-    const accounts = stack.subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } } };
-    await accounts.services.demoData.seed();
+    await stack.seedDemoData();
   });
   afterAll(() => stack?.stop());
 

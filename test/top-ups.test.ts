@@ -1,3 +1,4 @@
+import { eventually } from '../subgraphs/common/src/testing/eventually';
 import { randomUUID } from 'node:crypto';
 import { hmacSha256Hex, signTimestampedPayload } from '../subgraphs/common/src/hmac';
 import { errorCode } from '../subgraphs/common/src/testing/graphql-client';
@@ -8,15 +9,6 @@ import type { TestStack } from './support/stack';
 
 const demo = (brand: string, withCredit = true) => DEMO_ACCOUNTS.find((account) => account.brandCode === brand && (account.topUpCents > 0) === withCredit)!;
 
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('top-ups end to end', () => {
   let stack: TestStack;
@@ -103,8 +95,7 @@ describe('top-ups end to end', () => {
   beforeAll(async () => {
     stack = await startTestStack({ OUTBOX_POLL_MS: '50' });
     paymentsBase = stack.subgraphs.payments.url.replace(/\/graphql$/, '');
-    const accounts = stack.subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } } };
-    await accounts.services.demoData.seed();
+    await stack.seedDemoData();
     service = await stack.token({ role: 'service' });
     operator = await stack.token({ role: 'operator' });
   });

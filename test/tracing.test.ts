@@ -12,8 +12,7 @@ describe('OpenTelemetry traces across gateway and subgraphs', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack();
-    const accounts = stack.subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } } };
-    await accounts.services.demoData.seed();
+    await stack.seedDemoData();
   });
   afterAll(() => stack?.stop());
 

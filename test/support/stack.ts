@@ -43,6 +43,8 @@ export interface TestStack {
     query: string,
     variables?: Record<string, unknown>,
   ) => Promise<GraphQLResponse<TData>>;
+  /** Loads the demo accounts (README examples, deterministic ids and numbers). */
+  seedDemoData: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -80,6 +82,9 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     token: (claims) => issueDevelopmentToken(config, { sub: `test-${claims.role}`, ...claims }, '10m'),
     query: (token, query, variables = {}) =>
       postGraphQL(gateway.url, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
+    seedDemoData: async () => {
+      await (subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } } }).services.demoData.seed();
+    },
     stop: async () => {
       await gateway.stop();
       await Promise.all(started.map((subgraph) => subgraph.stop()));

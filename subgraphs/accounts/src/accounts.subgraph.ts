@@ -3,6 +3,7 @@ import type { Clock } from '../../common/src/clock';
 import { OutboxMessageEntity } from '../../common/src/outbox/outbox-message.entity';
 import { OutboxRelay } from '../../common/src/outbox/outbox.service';
 import type { OutboxHandler } from '../../common/src/outbox/outbox.service';
+import { every } from '../../common/src/background';
 import { BrandPolicyClient } from '../../common/src/policy/brand-policy.client';
 import { SubgraphClient } from '../../common/src/subgraph-client';
 import type { SubgraphDefinition, SubgraphRuntime } from '../../common/src/subgraph';
@@ -134,23 +135,6 @@ export function createAccountsServices(runtime: SubgraphRuntime, options: Accoun
   };
 }
 
-/** Runs `work` every `everyMs` (one run at a time per process); returns the stop function. */
-function every(everyMs: number, work: () => Promise<void>): () => Promise<void> {
-  if (everyMs <= 0) return async () => undefined;
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    // A slow run is not queued behind; other processes may run too (the jobs are safe for that).
-    if (running) return;
-    running = work().finally(() => {
-      running = undefined;
-    });
-  }, everyMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
-}
 
 /** The accounts subgraph; tests pass their own clock, rules and policies. */
 export function createAccountsSubgraph(options: AccountsOptions = {}): SubgraphDefinition<AccountsServices, AccountsLoaders> {

@@ -1,3 +1,4 @@
+import { prng } from '../../common/src/prng';
 import { DomainError } from '../../common/src/errors';
 import { testDatabaseKind } from '../../common/src/testing/test-database';
 import { ChargingSessionEntity } from '../src/entities/charging-session.entity';
@@ -9,17 +10,6 @@ import type { DelayedChargeClass } from '../src/rules/charging-rules.provider';
 import { startAccountsHarness } from './support/accounts-harness';
 import type { AccountsHarness } from './support/accounts-harness';
 
-/** mulberry32: tiny, seeded, good enough to pick operations. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS = [20250301, 7, 424242];
 const STEPS = 120;

@@ -104,3 +104,9 @@ export const bigintColumn = {
     return parsed;
   },
 };
+
+/** A unique or primary key refused the row (MariaDB ER_DUP_ENTRY, SQLite constraint): someone was first. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: string } })?.driverError?.code ?? (error as { code?: string })?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

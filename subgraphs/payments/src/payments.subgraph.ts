@@ -1,3 +1,4 @@
+import { every } from '../../common/src/background';
 import { systemClock } from '../../common/src/clock';
 import type { Clock } from '../../common/src/clock';
 import { DomainError } from '../../common/src/errors';
@@ -68,8 +69,9 @@ export function createPaymentsServices(runtime: SubgraphRuntime, options: Paymen
   const { dataSource, config, logger } = runtime;
   const clock = options.clock ?? systemClock;
   const transactions = new TransactionRunner(dataSource);
-  const accounts = options.accounts?.(runtime) ?? new AccountsHttpAdapter(new SubgraphClient(config, 'accounts', 'payments'));
+  // One keep-alive pool to accounts, shared by the adapter and the notification relay.
   const accountsClient = new SubgraphClient(config, 'accounts', 'payments');
+  const accounts = options.accounts?.(runtime) ?? new AccountsHttpAdapter(accountsClient);
   const policies = new PoliciesHttpAdapter(new BrandPolicyClient(new SubgraphClient(config, 'policies', 'payments')));
   const topUps = new TopUpService(dataSource.getRepository(TopUpOrderEntity), transactions, accounts, policies, clock, config.payments.orderTtlMinutes);
   const provider = new DevelopmentPaymentProvider(
@@ -225,18 +227,15 @@ export function createPaymentsSubgraph(options: PaymentsOptions = {}): SubgraphD
     routes: (services) => paymentsRoutes(services),
     startBackground: (services, { logger, metrics }) => {
       const stopRelay = services.relay.start();
-      const every = options.backgroundJobsMs === undefined ? 60_000 : options.backgroundJobsMs;
-      let timer: NodeJS.Timeout | undefined;
-      let running: Promise<void> = Promise.resolve();
-      if (every !== null) {
-        timer = setInterval(() => {
-          running = running.then(() => metrics.timeJob('payments-jobs', services.runJobs)).catch((error: unknown) => logger.error({ err: error }, 'payments jobs failed'));
-        }, every);
-        timer.unref();
-      }
+      const stopJobs = every(options.backgroundJobsMs === undefined ? 60_000 : (options.backgroundJobsMs ?? 0), async () => {
+        try {
+          await metrics.timeJob('payments-jobs', services.runJobs);
+        } catch (error) {
+          logger.error({ err: error }, 'payments jobs failed');
+        }
+      });
       return async () => {
-        if (timer) clearInterval(timer);
-        await running;
+        await stopJobs();
         await stopRelay();
       };
     },

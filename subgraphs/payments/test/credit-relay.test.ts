@@ -1,3 +1,4 @@
+import { eventually } from '../../common/src/testing/eventually';
 import { accountsSubgraph } from '../../accounts/src/accounts.subgraph';
 import { signTimestampedPayload } from '../../common/src/hmac';
 import { SubgraphClient } from '../../common/src/subgraph-client';
@@ -12,13 +13,6 @@ import type { AccountsPort } from '../src/ports/accounts.port';
 
 const service = { role: 'service' as const, subject: 'test' };
 
-async function eventually(probe: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('crediting a paid top-up across subgraphs', () => {
   let policies: TestSubgraph<unknown>;

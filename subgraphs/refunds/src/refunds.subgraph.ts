@@ -1,3 +1,4 @@
+import { every } from '../../common/src/background';
 import { systemClock } from '../../common/src/clock';
 import type { Clock } from '../../common/src/clock';
 import { OutboxMessageEntity } from '../../common/src/outbox/outbox-message.entity';
@@ -92,23 +93,16 @@ export function createRefundsSubgraph(options: RefundsOptions = {}): SubgraphDef
     createLoaders: () => ({}),
     startBackground: (services, { logger, metrics }) => {
       const stopRelay = options.relay === false ? async () => undefined : services.relay.start();
-      const every = options.jobsMs === undefined ? services.settings.jobsMs : options.jobsMs;
-      let timer: NodeJS.Timeout | undefined;
-      let running: Promise<void> = Promise.resolve();
-      if (every) {
-        timer = setInterval(() => {
-          running = running
-            .then(async () => {
-              const created = await metrics.timeJob('quarterly-payouts', () => services.standingOrders.runQuarterly());
-              if (created > 0) logger.info({ created }, 'quarterly standing orders paid out');
-            })
-            .catch((error: unknown) => logger.error({ err: error }, 'quarterly payout job failed'));
-        }, every);
-        timer.unref();
-      }
+      const stopJobs = every((options.jobsMs === undefined ? services.settings.jobsMs : options.jobsMs) ?? 0, async () => {
+        try {
+          const created = await metrics.timeJob('quarterly-payouts', () => services.standingOrders.runQuarterly());
+          if (created > 0) logger.info({ created }, 'quarterly standing orders paid out');
+        } catch (error) {
+          logger.error({ err: error }, 'quarterly payout job failed');
+        }
+      });
       return async () => {
-        if (timer) clearInterval(timer);
-        await running;
+        await stopJobs();
         await stopRelay();
       };
     },

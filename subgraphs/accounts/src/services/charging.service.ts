@@ -1,4 +1,5 @@
 import type { EntityManager, Repository } from 'typeorm';
+import { isDuplicateKeyError } from '../../../common/src/data-source';
 import { LessThanOrEqual } from 'typeorm';
 import type { Clock } from '../../../common/src/clock';
 import { DomainError, badInput, notFound } from '../../../common/src/errors';
@@ -165,7 +166,7 @@ export class ChargingService {
       });
     } catch (error) {
       // Two starts with one session id on different accounts race past the lookup; the key decides.
-      if (isDuplicateKey(error)) throw new DomainError('CONFLICT', `Session ${input.sessionId} already exists`);
+      if (isDuplicateKeyError(error)) throw new DomainError('CONFLICT', `Session ${input.sessionId} already exists`);
       throw error;
     }
   }
@@ -383,8 +384,3 @@ export class ChargingService {
   }
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  const driver = (error as { driverError?: { code?: string } })?.driverError;
-  const code = driver?.code ?? (error as { code?: string })?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}

@@ -1,4 +1,5 @@
 import type { EntityManager, Repository } from 'typeorm';
+import { isDuplicateKeyError } from '../../../common/src/data-source';
 import type { Clock } from '../../../common/src/clock';
 import { badInput, notFound } from '../../../common/src/errors';
 import type { TransactionRunner } from '../../../common/src/transaction';
@@ -16,11 +17,6 @@ export interface NotificationInputData {
 const KIND = /^[A-Z][A-Z0-9_]{0,63}$/;
 const REFERENCE = /^[\w:.\-/;@]{1,160}$/;
 
-export function isDuplicateKey(error: unknown): boolean {
-  const driver = (error as { driverError?: { code?: string } })?.driverError;
-  const code = driver?.code ?? (error as { code?: string })?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 /** Messages for the customer. Idempotent by (account, reference): a retried producer gets the first one back. */
 export class NotificationService {
@@ -39,7 +35,7 @@ export class NotificationService {
       });
     } catch (error) {
       // Two first deliveries at once: the unique key lets one in; the other reads it.
-      if (!isDuplicateKey(error)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       return this.notifications.findOneByOrFail({ accountId: input.accountId, reference: input.reference });
     }
   }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { isDuplicateKeyError } from '../../../common/src/data-source';
 import { LessThan } from 'typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { accountScope, inScope } from '../../../common/src/authorization';
@@ -40,10 +41,6 @@ function fingerprint(accountId: string, amountCents: number, channel: TopUpChann
   return createHash('sha256').update(`${accountId}|${amountCents}|${channel}`).digest('hex');
 }
 
-function isDuplicateKey(error: unknown): boolean {
-  const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 export class TopUpService {
   constructor(
@@ -152,7 +149,7 @@ export class TopUpService {
       if (manager) await write(manager);
       else await this.transactions.run(write);
     } catch (error) {
-      if (!isDuplicateKey(error) || manager) throw error;
+      if (!isDuplicateKeyError(error) || manager) throw error;
       // Lost a race with a concurrent request carrying the same key: answer like a retry.
       const winner = await this.orders.findOneByOrFail({ accountId: input.account.id, idempotencyKey: input.idempotencyKey });
       return this.sameRequestOrConflict(winner, input.amountCents, input.channel);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDuplicateKeyError } from '../../../common/src/data-source';
 import { In, IsNull, MoreThan, Not } from 'typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { accountScope, inScope } from '../../../common/src/authorization';
@@ -61,10 +62,6 @@ export interface PayoutBrandTotalRow {
 
 const OPEN_STATUSES: PayoutStatus[] = ['REQUESTED', 'APPROVED'];
 
-function isDuplicateKey(error: unknown): boolean {
-  const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 function encodeCursor(payout: PayoutEntity): string {
   return Buffer.from(`${payout.createdAt.toISOString()}|${payout.id}`, 'utf8').toString('base64url');
@@ -227,7 +224,7 @@ export class PayoutService {
       // The unique keys decide under concurrency: one payout in flight per account, one quarterly per quarter.
       await this.transactions.run((manager) => manager.getRepository(PayoutEntity).insert(payout));
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       const again = await this.judge(account, input.reason);
       throw again.eligibility.eligible
         ? new DomainError('CONFLICT', 'A payout for this account is already in progress', { reason: 'PAYOUT_IN_PROGRESS' })
@@ -336,7 +333,7 @@ export class PayoutService {
     try {
       await this.entitlements.insert({ ...input, createdAt: this.clock.now() });
     } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
     }
     return true;
   }
