@@ -1,3 +1,4 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { GraphQLBoolean } from 'graphql';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
@@ -5,9 +6,7 @@ import { bigintColumn } from '../../../common/src/data-source';
 import { OPTION_KINDS } from '../rules/charging-rules.provider';
 import type { OptionKind } from '../rules/charging-rules.provider';
 
-export const OptionKindEnum = Object.fromEntries(OPTION_KINDS.map((value) => [value, value])) as {
-  [Kind in OptionKind]: Kind;
-};
+export const OptionKindEnum = enumObject(OPTION_KINDS);
 registerEnumType(OptionKindEnum, {
   name: 'OptionKind',
   description: 'How a booked option is paid.',
@@ -20,9 +19,7 @@ registerEnumType(OptionKindEnum, {
 export const OPTION_STATUSES = ['ACTIVE', 'PAUSED', 'ENDED'] as const;
 export type OptionStatus = (typeof OPTION_STATUSES)[number];
 
-export const OptionStatusEnum = Object.fromEntries(OPTION_STATUSES.map((value) => [value, value])) as {
-  [Status in OptionStatus]: Status;
-};
+export const OptionStatusEnum = enumObject(OPTION_STATUSES);
 registerEnumType(OptionStatusEnum, {
   name: 'OptionStatus',
   description: 'Where a booked option stands.',

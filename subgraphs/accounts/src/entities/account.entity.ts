@@ -1,3 +1,4 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { GraphQLBoolean } from 'graphql';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { AllowType } from '../../../common/src/access';
@@ -7,9 +8,7 @@ import { bigintColumn } from '../../../common/src/data-source';
 export const ACCOUNT_STATUSES = ['ACTIVE', 'INACTIVE', 'DEACTIVATED', 'TERMINATED'] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
-export const AccountStatusEnum = Object.fromEntries(ACCOUNT_STATUSES.map((status) => [status, status])) as {
-  [Status in AccountStatus]: Status;
-};
+export const AccountStatusEnum = enumObject(ACCOUNT_STATUSES);
 registerEnumType(AccountStatusEnum, {
   name: 'AccountStatus',
   description: 'Lifecycle state of a SIM. Credit is kept in every state.',

@@ -1,3 +1,4 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { GraphQLBoolean } from 'graphql';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
@@ -7,9 +8,7 @@ import { bigintColumn } from '../../../common/src/data-source';
 export const CHARGING_SERVICES = ['VOICE', 'SMS', 'DATA', 'WHATSAPP_TEXT'] as const;
 export type ChargingService = (typeof CHARGING_SERVICES)[number];
 
-export const ChargingServiceEnum = Object.fromEntries(CHARGING_SERVICES.map((value) => [value, value])) as {
-  [Service in ChargingService]: Service;
-};
+export const ChargingServiceEnum = enumObject(CHARGING_SERVICES);
 registerEnumType(ChargingServiceEnum, {
   name: 'ChargingService',
   description: 'A service charged online from credit, with the unit it is counted in.',
@@ -24,9 +23,7 @@ registerEnumType(ChargingServiceEnum, {
 export const CHARGING_SESSION_STATUSES = ['OPEN', 'TERMINATED', 'EXPIRED'] as const;
 export type ChargingSessionStatus = (typeof CHARGING_SESSION_STATUSES)[number];
 
-export const ChargingSessionStatusEnum = Object.fromEntries(
-  CHARGING_SESSION_STATUSES.map((value) => [value, value]),
-) as { [Status in ChargingSessionStatus]: Status };
+export const ChargingSessionStatusEnum = enumObject(CHARGING_SESSION_STATUSES);
 registerEnumType(ChargingSessionStatusEnum, {
   name: 'ChargingSessionStatus',
   description: 'Where a charging session stands.',

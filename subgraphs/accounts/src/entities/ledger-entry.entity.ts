@@ -1,3 +1,4 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, Generated, Index, PrimaryColumn } from 'typeorm';
 import { bigintColumn } from '../../../common/src/data-source';
@@ -14,9 +15,7 @@ export const LEDGER_KINDS = [
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
-export const LedgerKindEnum = Object.fromEntries(LEDGER_KINDS.map((kind) => [kind, kind])) as {
-  [Kind in LedgerKind]: Kind;
-};
+export const LedgerKindEnum = enumObject(LEDGER_KINDS);
 registerEnumType(LedgerKindEnum, {
   name: 'LedgerKind',
   description: 'What kind of money movement a ledger entry records.',
@@ -51,9 +50,7 @@ export const LEDGER_CAUSES = [
 ] as const;
 export type LedgerCause = (typeof LEDGER_CAUSES)[number];
 
-export const LedgerCauseEnum = Object.fromEntries(LEDGER_CAUSES.map((cause) => [cause, cause])) as {
-  [Cause in LedgerCause]: Cause;
-};
+export const LedgerCauseEnum = enumObject(LEDGER_CAUSES);
 registerEnumType(LedgerCauseEnum, {
   name: 'LedgerCause',
   description: 'The cause of a ledger entry, finer than its kind.',

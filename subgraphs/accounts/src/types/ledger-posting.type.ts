@@ -1,3 +1,4 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { GraphQLBoolean } from 'graphql';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
@@ -8,10 +9,8 @@ import type { DelayedChargeClass } from '../rules/charging-rules.provider';
 import { CREDIT_KINDS, DEBIT_KINDS } from '../services/ledger.service';
 import type { CreditKind, DebitKind } from '../services/ledger.service';
 
-const enumOf = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((value) => [value, value])) as { [V in T]: V };
 
-export const CreditKindEnum = enumOf(CREDIT_KINDS);
+export const CreditKindEnum = enumObject(CREDIT_KINDS);
 registerEnumType(CreditKindEnum, {
   name: 'CreditKind',
   description: 'What an internal credit is for.',
@@ -21,7 +20,7 @@ registerEnumType(CreditKindEnum, {
   },
 });
 
-export const DebitKindEnum = enumOf(DEBIT_KINDS);
+export const DebitKindEnum = enumObject(DEBIT_KINDS);
 registerEnumType(DebitKindEnum, {
   name: 'DebitKind',
   description: 'What an internal debit is for.',
@@ -31,7 +30,7 @@ registerEnumType(DebitKindEnum, {
   },
 });
 
-export const DelayedChargeClassEnum = enumOf(DELAYED_CHARGE_CLASSES);
+export const DelayedChargeClassEnum = enumObject(DELAYED_CHARGE_CLASSES);
 registerEnumType(DelayedChargeClassEnum, {
   name: 'DelayedChargeClass',
   description: 'Service classes the network may bill late; only these may ever take a balance below zero.',

@@ -1,10 +1,8 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { Field, ID, InputType, registerEnumType } from 'type-graphql';
 import { TERMINATION_INITIATORS } from '../services/lifecycle.service';
-import type { TerminationInitiator } from '../services/outbox-topics';
 
-export const TerminationInitiatorEnum = Object.fromEntries(TERMINATION_INITIATORS.map((value) => [value, value])) as {
-  [Value in TerminationInitiator]: Value;
-};
+export const TerminationInitiatorEnum = enumObject(TERMINATION_INITIATORS);
 // The refunds subgraph defines the same enum; composition needs the descriptions identical.
 registerEnumType(TerminationInitiatorEnum, {
   name: 'TerminationInitiator',

@@ -1,3 +1,4 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Money } from '../../../common/src/money';
@@ -6,9 +7,8 @@ import type { OrderPaymentMethod, TopUpChannel, TopUpStatus } from '../entities/
 import { AUTO_TOP_UP_TRIGGERS } from '../entities/auto-top-up-rule.entity';
 import type { AutoTopUpTrigger } from '../entities/auto-top-up-rule.entity';
 
-const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((value) => [value, value])) as { [V in T]: V };
 
-export const TopUpChannelEnum = enumOf(TOP_UP_CHANNELS);
+export const TopUpChannelEnum = enumObject(TOP_UP_CHANNELS);
 registerEnumType(TopUpChannelEnum, {
   name: 'TopUpChannel',
   description: 'How credit is loaded.',
@@ -21,7 +21,7 @@ registerEnumType(TopUpChannelEnum, {
   },
 });
 
-export const TopUpStatusEnum = enumOf(TOP_UP_STATUSES);
+export const TopUpStatusEnum = enumObject(TOP_UP_STATUSES);
 registerEnumType(TopUpStatusEnum, {
   name: 'TopUpStatus',
   description: 'Where a top-up order stands: PENDING -> PAID -> CREDITED, or FAILED / EXPIRED / CANCELED.',
@@ -35,7 +35,7 @@ registerEnumType(TopUpStatusEnum, {
   },
 });
 
-export const PaymentMethodUsedEnum = enumOf(PAYMENT_METHODS);
+export const PaymentMethodUsedEnum = enumObject(PAYMENT_METHODS);
 registerEnumType(PaymentMethodUsedEnum, {
   name: 'TopUpPaymentMethod',
   description: 'How a top-up was paid.',
@@ -49,7 +49,7 @@ registerEnumType(PaymentMethodUsedEnum, {
   },
 });
 
-export const AutoTopUpTriggerEnum = enumOf(AUTO_TOP_UP_TRIGGERS);
+export const AutoTopUpTriggerEnum = enumObject(AUTO_TOP_UP_TRIGGERS);
 registerEnumType(AutoTopUpTriggerEnum, {
   name: 'AutoTopUpTrigger',
   description: 'When an automatic top-up loads credit.',

@@ -1,11 +1,10 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { AllowType } from '../../../common/src/access';
 import { NETWORKS } from '../catalogue/brand-catalogue';
 import type { Network } from '../catalogue/brand-catalogue';
 
-export const NetworkEnum = Object.fromEntries(NETWORKS.map((network) => [network, network])) as {
-  [N in Network]: N;
-};
+export const NetworkEnum = enumObject(NETWORKS);
 registerEnumType(NetworkEnum, {
   name: 'Network',
   description: 'German mobile network a brand runs on.',

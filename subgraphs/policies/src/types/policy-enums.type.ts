@@ -1,3 +1,4 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { registerEnumType } from 'type-graphql';
 import {
   AFTER_INACTIVE_PHASES,
@@ -9,11 +10,8 @@ import {
 } from '../../../common/src/policy/policy-document';
 import { LIFECYCLE_PHASES } from '../../../common/src/policy/validity-engine';
 
-function enumOf<const T extends readonly string[]>(values: T): { [V in T[number]]: V } {
-  return Object.fromEntries(values.map((value) => [value, value])) as { [V in T[number]]: V };
-}
 
-export const TopUpChannelKindEnum = enumOf(TOP_UP_CHANNEL_KINDS);
+export const TopUpChannelKindEnum = enumObject(TOP_UP_CHANNEL_KINDS);
 registerEnumType(TopUpChannelKindEnum, {
   name: 'TopUpChannelKind',
   description: 'A way to top up credit.',
@@ -27,7 +25,7 @@ registerEnumType(TopUpChannelKindEnum, {
   },
 });
 
-export const PaymentMethodEnum = enumOf(PAYMENT_METHODS);
+export const PaymentMethodEnum = enumObject(PAYMENT_METHODS);
 registerEnumType(PaymentMethodEnum, {
   name: 'PaymentMethod',
   description: 'How a top-up is paid.',
@@ -40,7 +38,7 @@ registerEnumType(PaymentMethodEnum, {
   },
 });
 
-export const NegativeBalanceServiceClassEnum = enumOf(NEGATIVE_BALANCE_SERVICE_CLASSES);
+export const NegativeBalanceServiceClassEnum = enumObject(NEGATIVE_BALANCE_SERVICE_CLASSES);
 registerEnumType(NegativeBalanceServiceClassEnum, {
   name: 'NegativeBalanceServiceClass',
   description: 'Service classes whose late-billed charges may push a balance below zero (BGH III ZR 33/14), where the brand\'s terms say so.',
@@ -51,14 +49,14 @@ registerEnumType(NegativeBalanceServiceClassEnum, {
   },
 });
 
-export const ZeroRatedServiceEnum = enumOf(ZERO_RATED_SERVICES);
+export const ZeroRatedServiceEnum = enumObject(ZERO_RATED_SERVICES);
 registerEnumType(ZeroRatedServiceEnum, {
   name: 'ZeroRatedService',
   description: 'A service that is free and keeps working at zero balance.',
   valuesConfig: { WHATSAPP_MESSAGES: { description: 'WhatsApp text messages.' } },
 });
 
-export const TopUpValidityEffectEnum = enumOf(TOP_UP_VALIDITY_EFFECTS);
+export const TopUpValidityEffectEnum = enumObject(TOP_UP_VALIDITY_EFFECTS);
 registerEnumType(TopUpValidityEffectEnum, {
   name: 'TopUpValidityEffect',
   description: 'How a top-up moves the end of the validity.',
@@ -68,7 +66,7 @@ registerEnumType(TopUpValidityEffectEnum, {
   },
 });
 
-export const AfterInactivePhaseEnum = enumOf(AFTER_INACTIVE_PHASES);
+export const AfterInactivePhaseEnum = enumObject(AFTER_INACTIVE_PHASES);
 registerEnumType(AfterInactivePhaseEnum, {
   name: 'PhaseAfterInactive',
   description: 'What follows the inactive phase after the validity ended.',
@@ -79,7 +77,7 @@ registerEnumType(AfterInactivePhaseEnum, {
 });
 
 /** Same name and values as the accounts subgraph's enum, so both describe one AccountStatus. */
-export const AccountStatusEnum = enumOf(LIFECYCLE_PHASES);
+export const AccountStatusEnum = enumObject(LIFECYCLE_PHASES);
 registerEnumType(AccountStatusEnum, {
   name: 'AccountStatus',
   description: 'Lifecycle state of a SIM. Credit is kept in every state.',

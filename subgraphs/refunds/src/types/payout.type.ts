@@ -1,3 +1,4 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { Money } from '../../../common/src/money';
@@ -8,9 +9,7 @@ import type { EligibilityReason } from '../services/payout-eligibility';
 import { RefundsAccount } from './account.type';
 import { TerminationInitiatorEnum } from './termination-initiator.type';
 
-export const PayoutReasonEnum = Object.fromEntries(PAYOUT_REASONS.map((value) => [value, value])) as {
-  [R in PayoutReason]: R;
-};
+export const PayoutReasonEnum = enumObject(PAYOUT_REASONS);
 registerEnumType(PayoutReasonEnum, {
   name: 'PayoutReason',
   description: 'Why remaining credit is paid out.',
@@ -20,9 +19,7 @@ registerEnumType(PayoutReasonEnum, {
   },
 });
 
-export const PayoutStatusEnum = Object.fromEntries(PAYOUT_STATUSES.map((value) => [value, value])) as {
-  [S in PayoutStatus]: S;
-};
+export const PayoutStatusEnum = enumObject(PAYOUT_STATUSES);
 registerEnumType(PayoutStatusEnum, {
   name: 'PayoutStatus',
   description: 'Where a payout stands.',
@@ -35,9 +32,7 @@ registerEnumType(PayoutStatusEnum, {
   },
 });
 
-export const PayoutEligibilityReasonEnum = Object.fromEntries(ELIGIBILITY_REASONS.map((value) => [value, value])) as {
-  [R in EligibilityReason]: R;
-};
+export const PayoutEligibilityReasonEnum = enumObject(ELIGIBILITY_REASONS);
 registerEnumType(PayoutEligibilityReasonEnum, {
   name: 'PayoutEligibilityReason',
   description: 'Why a payout can or cannot be requested now.',

@@ -1,10 +1,8 @@
+import { enumObject } from '../../../common/src/graphql-enum';
 import { registerEnumType } from 'type-graphql';
 import { TERMINATION_INITIATORS } from '../entities/payout.entity';
-import type { TerminationInitiator } from '../entities/payout.entity';
 
-export const TerminationInitiatorEnum = Object.fromEntries(TERMINATION_INITIATORS.map((value) => [value, value])) as {
-  [I in TerminationInitiator]: I;
-};
+export const TerminationInitiatorEnum = enumObject(TERMINATION_INITIATORS);
 // Shared with accounts: composition needs the identical definition in both subgraphs.
 registerEnumType(TerminationInitiatorEnum, {
   name: 'TerminationInitiator',
