@@ -10,10 +10,11 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherHeaders, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, Kind } from 'graphql';
 import type { OperationDefinitionNode } from 'graphql';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { STATUS_CODES } from 'node:http';
+import { Agent } from 'undici';
 import { SUBGRAPH_NAMES } from '../../subgraphs/common/src/config';
 import type { Config, SubgraphName } from '../../subgraphs/common/src/config';
 import { createErrorFormatter } from '../../subgraphs/common/src/errors';
@@ -94,15 +95,82 @@ class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-function upstreamFetcher(config: Config): Fetcher {
+function upstreamAgent(config: Config): Agent {
   // Idle sockets are dropped before the subgraphs' keep-alive ends (see SUBGRAPH_KEEP_ALIVE_MS).
-  const agent = new Agent({
+  return new Agent({
     keepAliveTimeout: config.gatewayUpstreamIdleMs,
     keepAliveMaxTimeout: config.gatewayUpstreamIdleMs,
     connections: 128,
   });
-  return ((url: string, init?: Record<string, unknown>) =>
-    undiciFetch(url, { ...(init ?? {}), dispatcher: agent } as Parameters<typeof undiciFetch>[1])) as unknown as Fetcher;
+}
+
+/**
+ * The Fetcher contract Apollo's data source needs (status, ok, headers.get, json, text), served by
+ * undici's request API on the keep-alive pool: WHATWG fetch's Request/Response/stream objects were
+ * about a fifth of the gateway's CPU per subgraph call.
+ */
+export function upstreamFetcher(agent: Agent): Fetcher {
+  return async (url, init) => {
+    const target = new URL(url);
+    const response = await agent.request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: (init?.method ?? 'GET') as 'GET' | 'POST',
+      headers: init?.headers,
+      body: init?.body,
+    });
+    const text = await response.body.text();
+    return new BufferedResponse(url, response.statusCode, response.headers, text);
+  };
+}
+
+class BufferedResponse implements FetcherResponse {
+  readonly redirected = false;
+  readonly headers: FetcherHeaders;
+  private consumed = false;
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    rawHeaders: Record<string, string | string[] | undefined>,
+    private readonly bodyText: string,
+  ) {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(rawHeaders)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    this.headers = headers as unknown as FetcherHeaders;
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status <= 299;
+  }
+
+  get statusText(): string {
+    return STATUS_CODES[this.status] ?? '';
+  }
+
+  get bodyUsed(): boolean {
+    return this.consumed;
+  }
+
+  async text(): Promise<string> {
+    this.consumed = true;
+    return this.bodyText;
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = Buffer.from(await this.text());
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  clone(): FetcherResponse {
+    return new BufferedResponse(this.url, this.status, Object.fromEntries(this.headers), this.bodyText);
+  }
 }
 
 function readyUrl(graphqlUrl: string): string {
@@ -129,11 +197,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   if (!TELEMETRY_DISABLED) throw new Error('telemetry must be disabled before the gateway is built');
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
   const subgraphUrls = { ...config.subgraphUrls, ...options.subgraphUrls };
-  const fetcher = upstreamFetcher(config);
+  const agent = upstreamAgent(config);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) =>
-      new SigningDataSource({ url: subgraphUrls[name as SubgraphName] ?? url, fetcher }),
+      new SigningDataSource({ url: subgraphUrls[name as SubgraphName] ?? url, fetcher: upstreamFetcher(agent) }),
     logger,
   });
   const limits = queryLimits(config);

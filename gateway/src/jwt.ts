@@ -1,5 +1,5 @@
-import { SignJWT, createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify } from 'jose';
-import type { JWTVerifyGetKey, KeyObject } from 'jose';
+import { TokenError as FastJwtError, createVerifier } from 'fast-jwt';
+import { SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { isBrandCode } from '../../subgraphs/common/src/brands';
 import type { Config } from '../../subgraphs/common/src/config';
 import { ROLES } from '../../subgraphs/common/src/principal';
@@ -7,7 +7,8 @@ import type { Principal, Role } from '../../subgraphs/common/src/principal';
 
 export class TokenError extends Error {}
 
-type VerificationKey = Uint8Array | KeyObject | JWTVerifyGetKey;
+const VERIFIED_TOKEN_CACHE_ENTRIES = 10_000;
+const VERIFIED_TOKEN_CACHE_MS = 60_000;
 
 /** Claims of the access tokens this gateway accepts. */
 export interface AccessTokenClaims {
@@ -36,30 +37,54 @@ function principalFromClaims(payload: Record<string, unknown>): Principal {
   return principal;
 }
 
-/** Verifies access tokens with the algorithm pinned by configuration; exp, iss and aud are required. */
+/**
+ * Verifies access tokens with the algorithm pinned by configuration; exp, iss and aud are required.
+ * A shared secret or a fixed public key goes through fast-jwt (node:crypto, synchronous, a bounded
+ * cache of tokens already verified, never past their exp); a JWKS URL through jose, which fetches,
+ * caches and rotates the key set.
+ */
 export async function createTokenVerifier(config: Config): Promise<(token: string) => Promise<Principal>> {
   const { jwt } = config;
-  let key: VerificationKey;
-  if (jwt.algorithm === 'HS256') key = new TextEncoder().encode(jwt.secret);
-  else if (jwt.jwksUrl) key = createRemoteJWKSet(new URL(jwt.jwksUrl));
-  else if (jwt.publicKey) key = await importSPKI(jwt.publicKey, jwt.algorithm);
-  else throw new TokenError(`JWT_ALGORITHM ${jwt.algorithm} needs JWT_PUBLIC_KEY or JWT_JWKS_URL`);
-
+  if (jwt.algorithm !== 'HS256' && jwt.jwksUrl) {
+    const keySet = createRemoteJWKSet(new URL(jwt.jwksUrl));
+    return async (token: string) => {
+      try {
+        const { payload } = await jwtVerify(token, keySet, {
+          algorithms: [jwt.algorithm],
+          issuer: jwt.issuer,
+          audience: jwt.audience,
+          requiredClaims: ['exp', 'sub'],
+          clockTolerance: 5,
+        });
+        return principalFromClaims(payload);
+      } catch (error) {
+        if (error instanceof TokenError) throw error;
+        if (error instanceof joseErrors.JOSEError) throw new TokenError(`token refused: ${error.code}`);
+        throw error;
+      }
+    };
+  }
+  const key = jwt.algorithm === 'HS256' ? jwt.secret : jwt.publicKey;
+  if (!key) throw new TokenError(`JWT_ALGORITHM ${jwt.algorithm} needs JWT_PUBLIC_KEY or JWT_JWKS_URL`);
+  const verify = createVerifier({
+    key,
+    algorithms: [jwt.algorithm],
+    allowedIss: jwt.issuer,
+    allowedAud: jwt.audience,
+    requiredClaims: ['exp', 'sub'],
+    clockTolerance: 5000,
+    cache: VERIFIED_TOKEN_CACHE_ENTRIES,
+    cacheTTL: VERIFIED_TOKEN_CACHE_MS,
+  }) as (token: string) => Record<string, unknown>;
   return async (token: string) => {
+    let payload: Record<string, unknown>;
     try {
-      const { payload } = await jwtVerify(token, key as Uint8Array, {
-        algorithms: [jwt.algorithm],
-        issuer: jwt.issuer,
-        audience: jwt.audience,
-        requiredClaims: ['exp', 'sub'],
-        clockTolerance: 5,
-      });
-      return principalFromClaims(payload);
+      payload = verify(token);
     } catch (error) {
-      if (error instanceof TokenError) throw error;
-      if (error instanceof joseErrors.JOSEError) throw new TokenError(`token refused: ${error.code}`);
+      if (error instanceof FastJwtError) throw new TokenError(`token refused: ${error.code}`);
       throw error;
     }
+    return principalFromClaims(payload);
   };
 }
 

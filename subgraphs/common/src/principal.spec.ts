@@ -36,4 +36,25 @@ describe('principal header', () => {
     const noBrand = await signPrincipalHeader({ role: 'partner', subject: 'p' }, SECRET, 30);
     await expect(verifyPrincipalHeader(noBrand, SECRET, 30)).rejects.toThrow('malformed principal');
   });
+
+  it('stops accepting a verified (cached) header once it is older than the maximum age', async () => {
+    jest.useFakeTimers({ now: new Date('2026-11-22T10:00:00Z') });
+    try {
+      const header = await signPrincipalHeader({ role: 'operator', subject: 'o' }, SECRET, 30);
+      await expect(verifyPrincipalHeader(header, SECRET, 30)).resolves.toEqual({ role: 'operator', subject: 'o' });
+      jest.setSystemTime(new Date('2026-11-22T10:00:20Z'));
+      await expect(verifyPrincipalHeader(header, SECRET, 30)).resolves.toEqual({ role: 'operator', subject: 'o' });
+      jest.setSystemTime(new Date('2026-11-22T10:00:33Z'));
+      await expect(verifyPrincipalHeader(header, SECRET, 30)).rejects.toBeInstanceOf(PrincipalError);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('hands every caller its own principal object', async () => {
+    const header = await signPrincipalHeader({ role: 'partner', subject: 'app', brand: 'O2' }, SECRET, 30);
+    const first = await verifyPrincipalHeader(header, SECRET, 30);
+    first.brand = 'TELEKOM';
+    await expect(verifyPrincipalHeader(header, SECRET, 30)).resolves.toMatchObject({ brand: 'O2' });
+  });
 });

@@ -158,9 +158,9 @@ export class ChargingService {
         // Option-covered use needs no credit but is still a chargeable connection (validity rules count it).
         if (!tariff.zeroRated || tariff.coveredByOption) {
           account.reservedCents += reserve;
-          if (this.validity) await this.validity.applyChargeableUse(manager, account, now);
+          if (this.validity) await this.validity.chargeableUseInMemory(account, now);
           else account.lastChargeableUseAt = now;
-          await this.saveReservation(manager, account, now);
+          await this.saveAccount(manager, account, now);
         }
         return session;
       });
@@ -213,10 +213,10 @@ export class ChargingService {
         account.balanceCents - account.reservedCents < (await this.rules.lowBalanceThresholdCents(account.brandCode));
       session.expiresAt = await this.expiry(account, now);
       session.updatedAt = now;
-      await manager.getRepository(ChargingSessionEntity).save(session);
+      await this.saveSession(manager, session);
       if (reserve > 0) {
         account.reservedCents += reserve;
-        await this.saveReservation(manager, account, now);
+        await this.saveAccount(manager, account, now);
       }
       return session;
     });
@@ -303,6 +303,7 @@ export class ChargingService {
     const charge = session.usedUnits * session.unitPriceCents;
     account.reservedCents -= session.reservedCents;
     if (charge > 0) {
+      // Also writes the released reservation: one UPDATE of the account for the whole close.
       await this.ledger.postLocked(manager, account, {
         accountId: account.id,
         kind: 'USAGE',
@@ -314,27 +315,31 @@ export class ChargingService {
         }`,
         // Covered by the reservation just released: the credit was checked when the units were granted.
         allowNegative: true,
+        // Only OPEN sessions are closed, under the account lock, and a session books once when it closes.
+        referenceUnused: true,
       });
+    } else {
+      await this.saveAccount(manager, account, now);
     }
     session.chargedCents = charge;
     session.reservedCents = 0;
     session.status = status;
     session.endedAt = now;
     session.updatedAt = now;
-    await manager.getRepository(ChargingSessionEntity).save(session);
-    await this.saveReservation(manager, account, now);
+    await this.saveSession(manager, session);
   }
 
   private async lockSession(
     manager: EntityManager,
     sessionId: string,
   ): Promise<{ account: AccountEntity; session: ChargingSessionEntity }> {
-    const sessions = manager.getRepository(ChargingSessionEntity);
-    const unlocked = await sessions.findOne({ select: { id: true, accountId: true }, where: { id: sessionId } });
-    if (!unlocked) throw notFound('Charging session', sessionId);
-    const account = await this.ledger.lockAccount(manager, unlocked.accountId);
-    // Read again under the account lock: every change to a session happens under that lock.
-    const session = await sessions.findOneByOrFail({ id: sessionId });
+    // Locks the session's account in one statement: the subquery is a plain (non-locking) read, so
+    // the lock order stays account first, as everywhere else.
+    const account = await this.ledger.lockAccountOfSession(manager, sessionId);
+    if (!account) throw notFound('Charging session', sessionId);
+    // Read under the account lock: every change to a session happens under that lock.
+    const session = await manager.getRepository(ChargingSessionEntity).findOneBy({ id: sessionId });
+    if (!session) throw notFound('Charging session', sessionId);
     return { account, session };
   }
 
@@ -368,12 +373,42 @@ export class ChargingService {
     return new Date(now.getTime() + (await this.rules.sessionValidityMs(account.brandCode)));
   }
 
-  private async saveReservation(manager: EntityManager, account: AccountEntity, now: Date): Promise<void> {
+  /** Writes what charging may change on the locked account: the reservation and the validity fields. */
+  private async saveAccount(manager: EntityManager, account: AccountEntity, now: Date): Promise<void> {
     if (account.reservedCents < 0) throw new Error(`reservation of account ${account.id} would go below zero`);
     account.updatedAt = now;
     await manager.getRepository(AccountEntity).update(
       { id: account.id },
-      { reservedCents: account.reservedCents, lastChargeableUseAt: account.lastChargeableUseAt, updatedAt: now },
+      {
+        reservedCents: account.reservedCents,
+        status: account.status,
+        statusChangedAt: account.statusChangedAt,
+        validUntil: account.validUntil,
+        lastTopUpAt: account.lastTopUpAt,
+        lastChargeableUseAt: account.lastChargeableUseAt,
+        updatedAt: now,
+      },
+    );
+  }
+
+  /** A plain UPDATE of the session's mutable columns (`save` would SELECT the row first). */
+  private async saveSession(manager: EntityManager, session: ChargingSessionEntity): Promise<void> {
+    await manager.getRepository(ChargingSessionEntity).update(
+      { id: session.id },
+      {
+        status: session.status,
+        usedUnits: session.usedUnits,
+        grantedUnits: session.grantedUnits,
+        lastGrantedUnits: session.lastGrantedUnits,
+        finalGrant: session.finalGrant,
+        lowBalance: session.lowBalance,
+        reservedCents: session.reservedCents,
+        chargedCents: session.chargedCents,
+        lastRequestNumber: session.lastRequestNumber,
+        expiresAt: session.expiresAt,
+        endedAt: session.endedAt,
+        updatedAt: session.updatedAt,
+      },
     );
   }
 

@@ -28,6 +28,12 @@ export interface PostingInput {
    * committing session usage that was already reserved.
    */
   allowNegative?: boolean;
+  /**
+   * The caller has proved under the account lock that nothing was booked with this reference yet
+   * (a charging session that is still OPEN): the replay lookup is skipped. The unique index on
+   * (account, reference) still refuses a second entry should that proof ever be wrong.
+   */
+  referenceUnused?: boolean;
 }
 
 export interface PostingResult {
@@ -139,11 +145,19 @@ export class LedgerService {
     return account;
   }
 
+  /** Locks the account a charging session belongs to; null when there is no such session. */
+  async lockAccountOfSession(manager: EntityManager, sessionId: string): Promise<AccountEntity | null> {
+    return this.transactions
+      .forUpdate(manager.getRepository(AccountEntity).createQueryBuilder('account'))
+      .where('account.id = (SELECT session.account_id FROM charging_session session WHERE session.id = :sessionId)', { sessionId })
+      .getOne();
+  }
+
   /** The caller holds the lock on `account` and passes the in-memory copy it may have changed. */
   async postLocked(manager: EntityManager, account: AccountEntity, input: PostingInput): Promise<PostingResult> {
     this.validate(input);
     const entries = manager.getRepository(LedgerEntryEntity);
-    const previous = await entries.findOneBy({ accountId: account.id, reference: input.reference });
+    const previous = input.referenceUnused ? null : await entries.findOneBy({ accountId: account.id, reference: input.reference });
     if (previous) {
       if (previous.amountCents !== input.amountCents || previous.kind !== input.kind) {
         throw new DomainError('CONFLICT', `Reference ${input.reference} was already used for a different amount`, {
@@ -176,9 +190,18 @@ export class LedgerService {
     account.balanceCents = balanceAfter;
     account.updatedAt = now;
     if (input.kind === 'TOP_UP') account.lastTopUpAt = now;
+    if (account.reservedCents < 0) throw new Error(`reservation of account ${account.id} would go below zero`);
+    // The locked in-memory copy is the truth: its reservation and last use go in the same write, so
+    // a caller that also released a reservation needs no second UPDATE of the account.
     await manager.getRepository(AccountEntity).update(
       { id: account.id },
-      { balanceCents: balanceAfter, updatedAt: now, lastTopUpAt: account.lastTopUpAt },
+      {
+        balanceCents: balanceAfter,
+        reservedCents: account.reservedCents,
+        lastChargeableUseAt: account.lastChargeableUseAt,
+        lastTopUpAt: account.lastTopUpAt,
+        updatedAt: now,
+      },
     );
     await this.triggerAutoTopUp(manager, account, balanceAfter - input.amountCents, input.reference);
     if (input.amountCents > 0) {

@@ -139,9 +139,14 @@ export class OptionService {
    */
   async tariffFor(manager: EntityManager, account: AccountEntity, service: ChargingService, base: Tariff): Promise<Tariff> {
     if (base.zeroRated) return base;
-    await this.renewDueLocked(manager, account);
-    const active = await manager.getRepository(AccountOptionEntity).findBy({ accountId: account.id, status: 'ACTIVE' });
-    const covered = active.some((option) => option.covers.split(',').includes(service));
+    // One read serves both the renewals that are due and the coverage check after them.
+    const active = await manager.getRepository(AccountOptionEntity).find({
+      where: { accountId: account.id, status: 'ACTIVE' },
+      order: { bookedAt: 'ASC', id: 'ASC' },
+    });
+    const now = this.clock.now();
+    await this.renewLocked(manager, account, active.filter((option) => option.periodEnd.getTime() <= now.getTime()));
+    const covered = active.some((option) => option.status === 'ACTIVE' && option.covers.split(',').includes(service));
     return covered ? { unitPriceCents: 0, zeroRated: true, coveredByOption: true } : base;
   }
 
@@ -150,12 +155,17 @@ export class OptionService {
    * changed. A SIM that is not active pauses instead of paying (no fee for a service it cannot use).
    */
   private async renewDueLocked(manager: EntityManager, account: AccountEntity): Promise<number> {
-    const repository = manager.getRepository(AccountOptionEntity);
-    const now = this.clock.now();
-    const due = await repository.find({
-      where: { accountId: account.id, status: 'ACTIVE', periodEnd: LessThanOrEqual(now) },
+    const due = await manager.getRepository(AccountOptionEntity).find({
+      where: { accountId: account.id, status: 'ACTIVE', periodEnd: LessThanOrEqual(this.clock.now()) },
       order: { bookedAt: 'ASC', id: 'ASC' },
     });
+    return this.renewLocked(manager, account, due);
+  }
+
+  /** Renews, pauses or ends the given due options of a locked account, in booking order. */
+  private async renewLocked(manager: EntityManager, account: AccountEntity, due: AccountOptionEntity[]): Promise<number> {
+    const repository = manager.getRepository(AccountOptionEntity);
+    const now = this.clock.now();
     for (const option of due) {
       option.updatedAt = now;
       if (!option.renews || account.status === 'TERMINATED') {

@@ -58,9 +58,20 @@ export class ValidityService {
 
   /** A chargeable connection starts: refused unless the SIM is active; keeps it alive where the rule says so. */
   async applyChargeableUse(manager: EntityManager, account: AccountEntity, at: Date): Promise<ChargeableUseResult> {
+    const result = await this.chargeableUseInMemory(account, at);
+    await this.store(manager, account, result.state, at);
+    return result;
+  }
+
+  /**
+   * The same rule, applied to the locked in-memory account only: for a caller that writes the
+   * account once anyway (charging start), so the validity change costs no UPDATE of its own.
+   * The caller must persist status, statusChangedAt, validUntil, lastTopUpAt and lastChargeableUseAt.
+   */
+  async chargeableUseInMemory(account: AccountEntity, at: Date): Promise<ChargeableUseResult> {
     const result = validityAfterChargeableUse(await this.ruleAt(account.brandCode, at), validityStateOf(account), at);
     if (result.reason === 'NOT_ACTIVE') throw simInactive(result.state.status);
-    await this.store(manager, account, result.state, at);
+    this.assign(account, result.state, at);
     return result;
   }
 
@@ -71,7 +82,7 @@ export class ValidityService {
     if (phase !== 'ACTIVE') throw simInactive(phase);
   }
 
-  private async store(manager: EntityManager, account: AccountEntity, state: ValidityState, at: Date): Promise<void> {
+  private assign(account: AccountEntity, state: ValidityState, at: Date): void {
     const statusChanged = state.status !== account.status;
     account.status = state.status;
     if (statusChanged) account.statusChangedAt = at;
@@ -79,6 +90,10 @@ export class ValidityService {
     account.lastTopUpAt = state.lastTopUpAt;
     account.lastChargeableUseAt = state.lastChargeableUseAt;
     account.updatedAt = at;
+  }
+
+  private async store(manager: EntityManager, account: AccountEntity, state: ValidityState, at: Date): Promise<void> {
+    this.assign(account, state, at);
     await manager.getRepository(AccountEntity).update(
       { id: account.id },
       {
