@@ -84,7 +84,7 @@ describe('refunds: payouts of remaining credit', () => {
     const eligibility = await h.call<{ _entities: { payoutEligibility: { eligible: boolean; reason: string; amount: { cents: number }; owed: { cents: number } } }[] }>(
       customer(accountId),
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Account { payoutEligibility { eligible reason amount { cents } owed { cents } } } } }`,
-      { reps: [{ __typename: 'Account', id: accountId, brandCode: 'CONGSTAR' }] },
+      { reps: [await h.representation(customer(accountId), accountId)] },
     );
     expect(eligibility.data!._entities[0]!.payoutEligibility).toEqual({ eligible: false, reason: 'NEGATIVE_BALANCE', amount: { cents: 0 }, owed: { cents: 350 } });
   });
@@ -205,7 +205,7 @@ describe('refunds: payouts of remaining credit', () => {
     const eligibility = await h.call<{ _entities: { payoutEligibility: Record<string, unknown> }[] }>(
       customer(accountId),
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Account { payoutEligibility { eligible reason payoutReason amount { cents } terminatedBy } } } }`,
-      { reps: [{ __typename: 'Account', id: accountId, brandCode: 'O2' }] },
+      { reps: [await h.representation(customer(accountId), accountId)] },
     );
     expect(eligibility.data!._entities[0]!.payoutEligibility).toEqual({ eligible: true, reason: 'CONTRACT_ENDED', payoutReason: 'TERMINATION', amount: { cents: 700 }, terminatedBy: 'BRAND' });
     const payout = (await h.requestPayout(customer(accountId), declaration(accountId, 'TERMINATION'))).data!.requestPayout;

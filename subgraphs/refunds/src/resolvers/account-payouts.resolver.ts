@@ -4,6 +4,7 @@ import type { PayoutReason } from '../entities/payout.entity';
 import type { RefundsContext } from '../schema';
 import { RefundsAccount } from '../types/account.type';
 import { PayoutEligibilityType, PayoutReasonEnum, PayoutType, QuarterlyPayoutOrderType } from '../types/payout.type';
+import { ELIGIBILITY_REQUIRES, accountFacts } from './account.mapper';
 import { toPayout, toStandingOrder } from './payout.mapper';
 
 @Resolver(() => RefundsAccount)
@@ -15,7 +16,8 @@ export class AccountPayoutsResolver {
     return payouts.map((payout) => toPayout(payout, principal, services.cipher));
   }
 
-  @Directive('@requires(fields: "brandCode")')
+  // The gateway fetches the account facts from accounts in the same query plan, sparing a call of ours.
+  @Directive(`@requires(fields: "${ELIGIBILITY_REQUIRES}")`)
   @FieldResolver(() => PayoutEligibilityType, { description: 'Whether the remaining credit can be paid out now, how much, or why not.' })
   async payoutEligibility(
     @Root() account: RefundsAccount,
@@ -23,8 +25,11 @@ export class AccountPayoutsResolver {
     reason: PayoutReason | null,
     @Ctx() { principal, services }: RefundsContext,
   ): Promise<PayoutEligibilityType> {
-    const eligibility = await services.payouts.eligibility(principal, account, reason ?? null);
-    const entitlement = await services.payouts.entitlementFor(account.id);
+    const facts = accountFacts(account);
+    const [eligibility, entitlement] = await Promise.all([
+      services.payouts.displayEligibility(principal, facts, reason ?? null),
+      services.payouts.entitlementFor(facts),
+    ]);
     return {
       eligible: eligibility.eligible,
       amount: Money.ofCents(eligibility.amountCents),

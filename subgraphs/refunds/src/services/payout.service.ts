@@ -122,10 +122,14 @@ export class PayoutService {
     private readonly logger: Logger,
   ) {}
 
-  /** Newest first. An account outside the caller's scope has no visible payouts. */
+  /**
+   * Newest first. An account outside the caller's scope has no visible payouts. The brand comes from
+   * the entity representation, which a direct `_entities` caller may fake: matching it against the
+   * brand stored with each payout keeps another brand's payouts out of reach.
+   */
   async forAccount(principal: Principal, account: { id: string; brandCode: string }): Promise<PayoutEntity[]> {
     if (!inScope(accountScope(principal), account)) return [];
-    return this.payouts.find({ where: { accountId: account.id }, order: { createdAt: 'DESC', id: 'DESC' } });
+    return this.payouts.find({ where: { accountId: account.id, brandCode: account.brandCode }, order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
   async get(principal: Principal, id: string): Promise<PayoutEntity> {
@@ -140,17 +144,29 @@ export class PayoutService {
     return account;
   }
 
+  /** Eligibility on the authoritative account from accounts (jobs). */
   async eligibility(principal: Principal, account: { id: string; brandCode: string }, asked: PayoutReason | null): Promise<Eligibility> {
     const snapshot = await this.visibleAccount(principal, account.id);
     return (await this.judge(snapshot, asked)).eligibility;
+  }
+
+  /**
+   * Eligibility for display, on the account facts the gateway fetched from accounts in the same query
+   * plan (@requires) instead of a call of our own. A direct `_entities` caller can make these facts
+   * up, so nothing that moves money uses this: request and approve read accounts again. Rows are
+   * matched by account and brand, so a made-up brand finds none of another brand's payouts.
+   */
+  async displayEligibility(principal: Principal, account: AccountSnapshot, asked: PayoutReason | null): Promise<Eligibility> {
+    if (!inScope(accountScope(principal), account)) throw notFound('Account', account.id);
+    return (await this.judge(account, asked)).eligibility;
   }
 
   private async judge(account: AccountSnapshot, asked: PayoutReason | null): Promise<{ eligibility: Eligibility; open: PayoutEntity | null }> {
     const now = this.clock.now();
     const [policy, open, quarterUsed] = await Promise.all([
       this.policies.payoutPolicy(account.brandCode, now),
-      this.payouts.findOneBy({ openKey: account.id }),
-      this.payouts.existsBy({ quarterKey: `${account.id}:${berlinQuarter(now)}` }),
+      this.payouts.findOneBy({ openKey: account.id, brandCode: account.brandCode }),
+      this.payouts.existsBy({ quarterKey: `${account.id}:${berlinQuarter(now)}`, brandCode: account.brandCode }),
     ]);
     const eligibility = judgeEligibility({
       account,
@@ -338,8 +354,9 @@ export class PayoutService {
     return true;
   }
 
-  entitlementFor(accountId: string): Promise<PayoutEntitlementEntity | null> {
-    return this.entitlements.findOneBy({ accountId });
+  /** Matched by account and brand, like `forAccount`: the brand may come from a representation. */
+  entitlementFor(account: { id: string; brandCode: string }): Promise<PayoutEntitlementEntity | null> {
+    return this.entitlements.findOneBy({ accountId: account.id, brandCode: account.brandCode });
   }
 
   /** Oldest first: the approval work queue (REQUESTED and APPROVED). Partners see their brand only. */

@@ -24,9 +24,10 @@ export class StandingOrderService {
     private readonly logger: Logger,
   ) {}
 
+  /** The brand may come from a (possibly made-up) entity representation: it must match the stored one. */
   async forAccount(principal: Principal, account: { id: string; brandCode: string }): Promise<PayoutStandingOrderEntity | null> {
     if (!inScope(accountScope(principal), account)) return null;
-    return this.orders.findOneBy({ accountId: account.id });
+    return this.orders.findOneBy({ accountId: account.id, brandCode: account.brandCode });
   }
 
   async set(principal: Principal, input: { accountId: string; holderName: string; iban: string }): Promise<PayoutStandingOrderEntity> {

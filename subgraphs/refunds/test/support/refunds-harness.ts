@@ -12,6 +12,7 @@ import type { AccountStatus } from '../../../accounts/src/entities/account.entit
 import { LedgerEntryEntity } from '../../../accounts/src/entities/ledger-entry.entity';
 import { createPoliciesSubgraph } from '../../../policies/src/policies.subgraph';
 import type { PoliciesServices } from '../../../policies/src/policies.subgraph';
+import { ELIGIBILITY_REQUIRES } from '../../src/resolvers/account.mapper';
 import { createRefundsSubgraph } from '../../src/refunds.subgraph';
 import type { RefundsOptions, RefundsServices } from '../../src/refunds.subgraph';
 
@@ -55,6 +56,11 @@ export interface RefundsHarness {
   openAccount: (brandCode: string, topUpCents: number, status?: AccountStatus) => Promise<string>;
   account: (id: string) => Promise<AccountEntity>;
   ledger: (id: string) => Promise<LedgerEntryEntity[]>;
+  /**
+   * The Account representation the gateway would send refunds for payoutEligibility: the @required
+   * fields fetched from accounts as the same principal.
+   */
+  representation: (principal: Principal, accountId: string) => Promise<Record<string, unknown>>;
   requestPayout: (principal: Principal, input: Record<string, unknown>) => Promise<GraphQLResponse<{ requestPayout: PayoutView }>>;
   act: (principal: Principal, mutation: 'approvePayout' | 'markPayoutPaid', id: string) => Promise<GraphQLResponse<Record<string, PayoutView>>>;
   close: () => Promise<void>;
@@ -95,6 +101,18 @@ export async function startRefundsHarness(options: Omit<RefundsOptions, 'clock'>
     },
     account: (id) => accounts.dataSource.getRepository(AccountEntity).findOneByOrFail({ id }),
     ledger: (id) => accounts.dataSource.getRepository(LedgerEntryEntity).find({ where: { accountId: id }, order: { id: 'ASC' } }),
+    representation: async (principal, accountId) => {
+      const response = await callSubgraphAs<{ _entities: (Record<string, unknown> | null)[] }>(
+        accounts.config,
+        accounts.url,
+        principal,
+        `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Account { ${ELIGIBILITY_REQUIRES} } } }`,
+        { reps: [{ __typename: 'Account', id: accountId }] },
+      );
+      const fields = response.data?._entities[0];
+      if (!fields) throw new Error(`accounts gave no representation of ${accountId}: ${JSON.stringify(response.errors)}`);
+      return { __typename: 'Account', id: accountId, ...fields };
+    },
     requestPayout: (principal, input) =>
       call(principal, `mutation Request($input: RequestPayoutInput!) { requestPayout(input: $input) { ${PAYOUT_FIELDS} } }`, { input }),
     act: (principal, mutation, id) => call(principal, `mutation Act($id: ID!) { ${mutation}(id: $id) { ${PAYOUT_FIELDS} } }`, { id }),
