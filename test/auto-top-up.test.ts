@@ -113,4 +113,29 @@ describe('automatic top-up end to end', () => {
     await eventually(async () => (await view(account.id)).topUps.nodes.some((node) => node.channel === 'AUTOMATIC' && node.status === 'CREDITED'), 'the monthly credit');
     expect((await view(account.id)).topUps.nodes.filter((node) => node.channel === 'AUTOMATIC')).toHaveLength(1);
   });
+
+  it('switches off the monthly rule of a contract that ended and still fires the other rules', async () => {
+    const ended = DEMO_ACCOUNTS.find((account) => account.brandCode === 'O2' && account.topUpCents > 0)!;
+    const active = DEMO_ACCOUNTS.find((account) => account.brandCode === 'FONIC' && account.topUpCents > 0)!;
+    for (const account of [ended, active]) {
+      const customer = await stack.token({ role: 'customer', account_id: account.id });
+      const rule = await stack.query(
+        customer,
+        'mutation($input: AutoTopUpRuleInput!) { setAutoTopUp(input: $input) { trigger } }',
+        { input: { accountId: account.id, trigger: 'MONTHLY', thresholdCents: null, dayOfMonth: 1, amountCents: 1500, paymentMethodRef: 'PAYPAL:billing_agreement_1' } },
+      );
+      expect(rule.errors).toBeUndefined();
+    }
+    const terminated = await stack.query(service, 'mutation($id: ID!) { terminateAccount(accountId: $id, initiatedBy: CUSTOMER) { status } }', { id: ended.id });
+    expect(terminated.errors).toBeUndefined();
+
+    const payments = (stack.subgraphs.payments as unknown as { services: PaymentsServices }).services;
+    // Before the fix the ended contract's refusal aborted the run (and every later one).
+    await expect(payments.autoTopUps.runMonthly()).resolves.toBe(1);
+    expect(await payments.autoTopUps.ruleForAccount(ended.id)).toMatchObject({ enabled: false });
+    expect(await payments.autoTopUps.ruleForAccount(active.id)).toMatchObject({ enabled: true });
+    await expect(payments.autoTopUps.runMonthly()).resolves.toBe(0);
+    expect((await view(ended.id)).topUps.nodes.filter((node) => node.channel === 'AUTOMATIC')).toHaveLength(0);
+    await eventually(async () => (await view(active.id)).topUps.nodes.some((node) => node.channel === 'AUTOMATIC' && node.status === 'CREDITED'), 'the monthly credit');
+  });
 });

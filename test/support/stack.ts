@@ -19,6 +19,8 @@ import { SUBGRAPHS } from '../../subgraphs/registry';
 export interface TestStackOptions {
   /** One clock for every subgraph (e.g. a FixedClock to move months forward); the system clock when omitted. */
   clock?: Clock;
+  /** Replaces the registry's definition of these subgraphs (e.g. built with short job intervals). */
+  definitions?: Partial<Record<SubgraphName, SubgraphDefinition<unknown, unknown>>>;
 }
 
 /** The registry's subgraphs, in the same order, built with the given clock. */
@@ -53,7 +55,9 @@ export interface TestStack {
  * gateway on the committed supergraph, talking real HTTP.
  */
 export async function startTestStack(overrides: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
-  const definitions = options.clock ? subgraphsWith(options.clock) : SUBGRAPHS;
+  const definitions = (options.clock ? subgraphsWith(options.clock) : SUBGRAPHS).map(
+    (definition) => options.definitions?.[definition.name] ?? definition,
+  );
   const ports = await freePorts(SUBGRAPHS.length);
   const portSettings = Object.fromEntries(
     SUBGRAPHS.flatMap((definition, index) => [

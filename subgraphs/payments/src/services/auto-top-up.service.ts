@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, Repository } from 'typeorm';
 import type { Clock } from '../../../common/src/clock';
-import { badInput, notFound } from '../../../common/src/errors';
+import { DomainError, badInput, notFound } from '../../../common/src/errors';
 import type { Logger } from '../../../common/src/logger';
+import { formatCents } from '../../../common/src/money';
 import { enqueueOutboxMessage } from '../../../common/src/outbox/outbox.service';
 import type { Principal } from '../../../common/src/principal';
 import type { TransactionRunner } from '../../../common/src/transaction';
@@ -140,28 +141,50 @@ export class AutoTopUpService {
       .getMany();
     let fired = 0;
     for (const candidate of due) {
-      const order = await this.transactions.run(async (manager) => {
-        // The conditional update is the claim: with several job instances, one wins per (rule, month).
-        const claim = await manager
-          .getRepository(AutoTopUpRuleEntity)
-          .createQueryBuilder()
-          .update()
-          .set({ lastFiredPeriod: today.period, updatedAt: this.clock.now() })
-          .where('id = :id AND (last_fired_period IS NULL OR last_fired_period <> :period)', { id: candidate.id, period: today.period })
-          .execute();
-        if (claim.affected !== 1) return null;
-        const account = await this.topUps.visibleAccount({ role: 'service', subject: 'auto-top-up' }, candidate.accountId);
-        return this.topUps.insertOrder(
-          { account, amountCents: candidate.amountCents, channel: 'AUTOMATIC', idempotencyKey: `auto:${candidate.id}:${today.period}`, autoTopUpRuleId: candidate.id },
-          manager,
-        );
-      });
-      if (order) {
-        fired += 1;
-        await this.charge(order, candidate.accountId);
+      // One rule that cannot fire must not stop the others (nor the retries after this loop).
+      try {
+        if (await this.fireMonthly(candidate, today.period)) fired += 1;
+      } catch (error) {
+        await this.handleRuleFailure(candidate, error);
       }
     }
     return fired;
+  }
+
+  private async fireMonthly(candidate: AutoTopUpRuleEntity, period: string): Promise<boolean> {
+    const order = await this.transactions.run(async (manager) => {
+      // The conditional update is the claim: with several job instances, one wins per (rule, month).
+      const claim = await manager
+        .getRepository(AutoTopUpRuleEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ lastFiredPeriod: period, updatedAt: this.clock.now() })
+        .where('id = :id AND (last_fired_period IS NULL OR last_fired_period <> :period)', { id: candidate.id, period })
+        .execute();
+      if (claim.affected !== 1) return null;
+      const account = await this.topUps.visibleAccount({ role: 'service', subject: 'auto-top-up' }, candidate.accountId);
+      return this.topUps.insertOrder(
+        { account, amountCents: candidate.amountCents, channel: 'AUTOMATIC', idempotencyKey: `auto:${candidate.id}:${period}`, autoTopUpRuleId: candidate.id },
+        manager,
+      );
+    });
+    if (!order) return false;
+    await this.charge(order, candidate.accountId);
+    return true;
+  }
+
+  /**
+   * A refusal from the rules (the contract has ended, the account is gone) will not change by
+   * trying again: the rule is switched off and the job goes on. Anything else (accounts not
+   * reachable) leaves the rule as it was, so the next run tries again.
+   */
+  private async handleRuleFailure(rule: AutoTopUpRuleEntity, error: unknown): Promise<void> {
+    if (!(error instanceof DomainError)) {
+      this.logger.error({ err: error, ruleId: rule.id }, 'automatic top-up rule could not be run; next run tries again');
+      return;
+    }
+    this.logger.warn({ ruleId: rule.id, code: error.code }, 'automatic top-up rule switched off: the account refuses top-ups for good');
+    await this.rules.update({ id: rule.id }, { enabled: false, armed: false, updatedAt: this.clock.now() });
   }
 
   /** A failed automatic payment: re-arm with exponential backoff and tell the customer. */
@@ -189,7 +212,7 @@ export class AutoTopUpService {
       payload: {
         accountId: order.accountId,
         kind: 'AUTO_TOP_UP_FAILED',
-        message: `Ihre automatische Aufladung über ${order.amountCents / 100} € ist fehlgeschlagen. Wir versuchen es später erneut.`,
+        message: `Ihre automatische Aufladung über ${formatCents(order.amountCents)} ist fehlgeschlagen. Wir versuchen es später erneut.`,
         reference: `auto-top-up-failed:${order.id}`,
       },
     });
@@ -218,10 +241,14 @@ export class AutoTopUpService {
       .getMany();
     let fired = 0;
     for (const rule of waiting) {
-      const balance = await balanceOf(rule.accountId);
-      if (balance === null) continue;
-      const order = await this.onBalanceBelowThreshold(rule.accountId, balance, `retry-${rule.consecutiveFailures}`);
-      if (order) fired += 1;
+      try {
+        const balance = await balanceOf(rule.accountId);
+        if (balance === null) continue;
+        const order = await this.onBalanceBelowThreshold(rule.accountId, balance, `retry-${rule.consecutiveFailures}`);
+        if (order) fired += 1;
+      } catch (error) {
+        await this.handleRuleFailure(rule, error);
+      }
     }
     return fired;
   }
