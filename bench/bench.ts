@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -15,9 +15,11 @@ import { PRINCIPAL_HEADER, signPrincipalHeader } from '../subgraphs/common/src/p
 import { freePorts } from '../subgraphs/common/src/testing/free-ports';
 import { countInconsistentBalances, loadDataset } from './dataset';
 import { runDirectCharging } from './direct-charging';
+import { collectAndMeasure } from './memory-probe';
+import type { MemorySample } from './memory-probe';
 import type { BenchAccount, Dataset } from './dataset';
 import { renderChart, renderResults } from './report';
-import type { LoadResult, PassResult, ScenarioCalibration } from './report';
+import type { BenchReport, LoadResult, MemoryRun, PassResult, ScenarioCalibration, SqlMethod } from './report';
 
 const root = join(__dirname, '..', '..');
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -26,13 +28,27 @@ const ACCOUNTS = Math.max(1000, Math.min(2_000_000, Number(process.env.BENCH_ACC
 const DURATION_S = Math.max(2, Math.min(120, Number(process.env.BENCH_DURATION ?? 10)));
 const CONNECTIONS = Math.max(1, Math.min(256, Number(process.env.BENCH_CONNECTIONS ?? 32)));
 const CALIBRATION_OPS = 100;
+/** Scenario-set runs on the same WORKERS=1 processes, for the memory-growth check (1 turns it off). */
+const REPEAT = Math.max(1, Math.min(10, Number(process.env.BENCH_REPEAT ?? 3) || 1));
+// Half the measured duration by default: with the forced GC, memory after a run is stable to a few percent.
+const REPEAT_DURATION_S = Math.max(2, Math.min(120, Number(process.env.BENCH_REPEAT_DURATION ?? Math.ceil(DURATION_S / 2))));
+/** BENCH_HIVE=0 skips the Hive Gateway side by side. */
+const HIVE = process.env.BENCH_HIVE !== '0';
+/** Growth of a service's RSS from run 2 to run 3 that still counts as flat (see renderResults). */
+const MEMORY_TOLERANCE = 0.1;
+/** Idle time after each memory run before the forced GC, for deliveries the load left in flight. */
+const SETTLE_S = Math.max(0, Math.min(60, Number(process.env.BENCH_SETTLE ?? 5)));
 const TOKENS_PER_POOL = 20_000;
 
 interface Stack {
   config: Config;
   env: Record<string, string>;
-  processes: Record<SubgraphName | 'gateway', ChildProcess>;
+  processes: Record<SubgraphName | 'gateway', ChildProcess> & { hive?: ChildProcess };
   gatewayUrl: string;
+  /** Hive Gateway on the same subgraphs, when this pass compares against it. */
+  hiveUrl?: string;
+  /** DevTools ports per process, where memory is measured after a forced GC. */
+  inspectorPorts?: Record<string, number>;
   subgraphBase: Record<SubgraphName, string>;
 }
 
@@ -42,14 +58,23 @@ interface HttpRequest {
   body: string;
 }
 
+/** The next operation's request(s), sent to the given gateway's /graphql (ours or Hive). */
+type NextOperation = (gatewayUrl: string) => HttpRequest[];
+
 interface Scenario {
   key: string;
   title: string;
   /** Builds the next operation's request(s); async work (tokens) happens before the run. */
-  prepare: (stack: Stack, data: Dataset) => Promise<() => HttpRequest[]>;
+  prepare: (stack: Stack, data: Dataset) => Promise<NextOperation>;
   /** Single-request scenarios run under autocannon; chained ones (two hosts) under the closed loop. */
   chained?: boolean;
+  /** Goes through a gateway, so it also runs through Hive Gateway. */
+  viaGateway?: boolean;
+  /** Its prepared requests expire within minutes (signed principal headers): prepared again for every run. */
+  shortLived?: boolean;
 }
+
+const hiveKey = (key: string): string => `${key}-hive`;
 
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -112,37 +137,40 @@ function activeAccounts(data: Dataset, brands = data.brands): { account: BenchAc
 const SCENARIOS: Scenario[] = [
   {
     key: 's1',
+    viaGateway: true,
     title: '1 self-service read (4 subgraphs)',
     prepare: async (stack, data) => {
       const pools = await partnerTokens(stack.config, data);
       const next = Object.fromEntries(Object.entries(pools).map(([brand, pool]) => [brand, rotating(pool)]));
       const accounts = activeAccounts(data);
-      return () => {
+      return (gatewayUrl) => {
         const { account, brand } = pick(accounts);
-        return [graphql(stack.gatewayUrl, next[brand]!(), SELF_SERVICE, { id: account.id })];
+        return [graphql(gatewayUrl, next[brand]!(), SELF_SERVICE, { id: account.id })];
       };
     },
   },
   {
     key: 's2',
+    viaGateway: true,
     title: '2 dashboard list of 50',
     prepare: async (stack, data) => {
       const pools = await partnerTokens(stack.config, data);
       const next = Object.fromEntries(Object.entries(pools).map(([brand, pool]) => [brand, rotating(pool)]));
-      return () => [graphql(stack.gatewayUrl, next[pick(data.brands)]!(), DASHBOARD(50), {})];
+      return (gatewayUrl) => [graphql(gatewayUrl, next[pick(data.brands)]!(), DASHBOARD(50), {})];
     },
   },
   {
     key: 's3',
+    viaGateway: true,
     title: '3 charging start+terminate (write)',
     prepare: async (stack, data) => {
       const next = rotating(await tokenPool(stack.config, TOKENS_PER_POOL, () => ({ role: 'service' })));
       const accounts = activeAccounts(data).filter(({ account }) => account.balanceCents >= 500);
-      return () => {
+      return (gatewayUrl) => {
         const sessionId = `bench;${randomUUID()}`;
         const { account } = pick(accounts);
         return [
-          graphql(stack.gatewayUrl, next(), CHARGING, {
+          graphql(gatewayUrl, next(), CHARGING, {
             start: { sessionId, accountId: account.id, service: 'SMS', requestedUnits: 1 },
             end: { sessionId, usedUnits: 1 },
           }),
@@ -152,16 +180,17 @@ const SCENARIOS: Scenario[] = [
   },
   {
     key: 's4',
+    viaGateway: true,
     title: '4 top-up order + signed webhook (write)',
     chained: true,
     prepare: async (stack, data) => {
       const pools = await partnerTokens(stack.config, data);
       const next = Object.fromEntries(Object.entries(pools).map(([brand, pool]) => [brand, rotating(pool)]));
       const accounts = activeAccounts(data);
-      return () => {
+      return (gatewayUrl) => {
         const { account, brand } = pick(accounts);
         return [
-          graphql(stack.gatewayUrl, next[brand]!(), CREATE_TOP_UP, {
+          graphql(gatewayUrl, next[brand]!(), CREATE_TOP_UP, {
             input: { accountId: account.id, amountCents: 1500, channel: 'APP_WEB', idempotencyKey: `bench4-${randomUUID()}` },
           }),
         ];
@@ -170,20 +199,22 @@ const SCENARIOS: Scenario[] = [
   },
   {
     key: 's5',
+    viaGateway: true,
     title: '5 single-subgraph read via gateway',
     prepare: async (stack, data) => {
       const pools = await partnerTokens(stack.config, data);
       const next = Object.fromEntries(Object.entries(pools).map(([brand, pool]) => [brand, rotating(pool)]));
       const accounts = activeAccounts(data);
-      return () => {
+      return (gatewayUrl) => {
         const { account, brand } = pick(accounts);
-        return [graphql(stack.gatewayUrl, next[brand]!(), SINGLE, { id: account.id })];
+        return [graphql(gatewayUrl, next[brand]!(), SINGLE, { id: account.id })];
       };
     },
   },
   {
     key: 's5d',
     title: '5 same query straight to accounts',
+    shortLived: true,
     prepare: async (stack, data) => {
       const headers: Record<string, string[]> = {};
       for (const brand of data.brands) {
@@ -212,18 +243,27 @@ const SCENARIOS: Scenario[] = [
 
 const firstErrors = new Map<string, string>();
 
-function isGraphQLError(status: number, body: string, scenario?: string): boolean {
+function isGraphQLError(status: number, body: string, errorKey?: string): boolean {
   const failed = status !== 200 || body.includes('"errors"');
-  if (failed && scenario && !firstErrors.has(scenario)) firstErrors.set(scenario, `${status} ${body.slice(0, 300)}`);
+  if (failed && errorKey && !firstErrors.has(errorKey)) firstErrors.set(errorKey, `${status} ${body.slice(0, 300)}`);
   return failed;
 }
 
+/**
+ * One way of running a scenario: through our gateway or Hive Gateway (or straight, where the
+ * scenario ignores the gateway URL); errorKey files its first error and its results.
+ */
+interface Target {
+  gatewayUrl: string;
+  errorKey: string;
+}
+
 /** Sends one operation: its requests one after the other; scenario 4 adds the provider's webhook. */
-async function sendOperation(stack: Stack, scenario: Scenario, requests: HttpRequest[]): Promise<boolean> {
+async function sendOperation(stack: Stack, scenario: Scenario, requests: HttpRequest[], errorKey: string): Promise<boolean> {
   for (const request of requests) {
     const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
     const text = await response.text();
-    if (isGraphQLError(response.status, text, scenario.key)) return false;
+    if (isGraphQLError(response.status, text, errorKey)) return false;
     if (scenario.key === 's4') {
       const order = (JSON.parse(text) as { data: { createTopUp: { id: string } } }).data.createTopUp;
       const event = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'payment.succeeded', orderId: order.id, amountCents: 1500, method: 'VISA' });
@@ -236,7 +276,7 @@ async function sendOperation(stack: Stack, scenario: Scenario, requests: HttpReq
         body: event,
       });
       await webhook.text();
-      if (isGraphQLError(webhook.status, '', scenario.key)) return false;
+      if (isGraphQLError(webhook.status, '', errorKey)) return false;
     }
   }
   return true;
@@ -253,43 +293,95 @@ async function subgraphOperations(stack: Stack): Promise<number> {
   return total;
 }
 
-async function questions(): Promise<number> {
+/**
+ * Counts SQL statements over a window: start() opens it, stop() returns the statements since,
+ * keyed by subgraph database (performance_schema) or under `total` only (MariaDB `Questions`).
+ * One connection for the whole bench, so a server near max_connections cannot fail a reading.
+ */
+interface StatementCounter {
+  method: SqlMethod;
+  start: () => Promise<void>;
+  stop: () => Promise<Record<string, number>>;
+  close: () => Promise<void>;
+}
+
+async function statementCounter(): Promise<StatementCounter> {
   const connection = await createConnection({ uri: SERVER_URL });
-  try {
+  const close = (): Promise<void> => connection.end();
+  const [enabled] = await connection.query('SELECT @@performance_schema AS enabled');
+  let digests = Number((enabled as { enabled: number }[])[0]?.enabled) === 1;
+  if (digests) {
+    const [consumers] = await connection.query("SELECT ENABLED FROM performance_schema.setup_consumers WHERE NAME = 'statements_digest'");
+    digests = (consumers as { ENABLED: string }[])[0]?.ENABLED === 'YES';
+  }
+  if (digests) {
+    // This connection has no default schema, so its own TRUNCATE and SELECT count under NULL.
+    return {
+      method: 'performance_schema',
+      start: async () => void (await connection.query('TRUNCATE TABLE performance_schema.events_statements_summary_by_digest')),
+      stop: async () => {
+        const [rows] = await connection.query(
+          'SELECT SCHEMA_NAME AS db, SUM(COUNT_STAR) AS n FROM performance_schema.events_statements_summary_by_digest WHERE SCHEMA_NAME IS NOT NULL GROUP BY SCHEMA_NAME',
+        );
+        const counts: Record<string, number> = {};
+        for (const name of SUBGRAPH_NAMES) {
+          counts[name] = Number((rows as { db: string; n: string }[]).find((row) => row.db === `${PREFIX}${name}`)?.n ?? 0);
+        }
+        return counts;
+      },
+      close,
+    };
+  }
+  const questions = async (): Promise<number> => {
     const [rows] = await connection.query("SHOW GLOBAL STATUS LIKE 'Questions'");
     return Number((rows as { Value: string }[])[0]!.Value);
-  } finally {
-    await connection.end();
-  }
+  };
+  let from = 0;
+  return {
+    method: 'questions',
+    start: async () => {
+      from = await questions();
+    },
+    // The SHOW GLOBAL STATUS that opened the window is one of the Questions.
+    stop: async () => ({ total: (await questions()) - from - 1 }),
+    close,
+  };
 }
 
 /**
  * Sequential operations with one worker per service, so /metrics sees every subgraph request.
  * Background jobs also run SQL: the idle rate measured right before is subtracted.
  */
-async function calibrate(stack: Stack, scenario: Scenario, next: () => HttpRequest[]): Promise<ScenarioCalibration> {
-  const idleRate = async (): Promise<number> => {
-    const start = await questions();
+async function calibrate(stack: Stack, counter: StatementCounter, scenario: Scenario, next: () => HttpRequest[], errorKey: string): Promise<ScenarioCalibration> {
+  const idleRate = async (): Promise<Record<string, number>> => {
+    await counter.start();
     const from = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    return (await questions() - start - 1) / (Date.now() - from);
+    const counts = await counter.stop();
+    const elapsed = Date.now() - from;
+    return Object.fromEntries(Object.entries(counts).map(([key, count]) => [key, count / elapsed]));
   };
   const before = await idleRate();
   const operationsBefore = await subgraphOperations(stack);
-  const questionsBefore = await questions();
+  await counter.start();
   const from = Date.now();
   let failed = 0;
   for (let index = 0; index < CALIBRATION_OPS; index += 1) {
-    if (!(await sendOperation(stack, scenario, next()))) failed += 1;
+    if (!(await sendOperation(stack, scenario, next(), errorKey))) failed += 1;
   }
   const elapsed = Date.now() - from;
-  const raw = (await questions()) - questionsBefore - 1;
+  const raw = await counter.stop();
   const operations = (await subgraphOperations(stack)) - operationsBefore;
   // A job run inside one idle window would inflate it: the quieter of the two windows counts.
-  const idle = Math.min(before, await idleRate());
+  const after = await idleRate();
+  const perOp = Object.fromEntries(
+    Object.entries(raw).map(([key, count]) => [key, Math.max(0, count - Math.min(before[key] ?? 0, after[key] ?? 0) * elapsed) / CALIBRATION_OPS]),
+  );
+  const bySubgraph = counter.method === 'performance_schema' ? perOp : undefined;
   return {
     subgraphRequestsPerOp: operations / CALIBRATION_OPS,
-    sqlPerOp: Math.max(0, raw - idle * elapsed) / CALIBRATION_OPS,
+    sqlPerOp: Object.values(perOp).reduce((sum, value) => sum + value, 0),
+    ...(bySubgraph ? { sqlPerOpBySubgraph: bySubgraph } : {}),
     failed,
   };
 }
@@ -299,26 +391,27 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function load(stack: Stack, scenario: Scenario, next: () => HttpRequest[]): Promise<LoadResult> {
+async function load(stack: Stack, scenario: Scenario, next: NextOperation, target: Target, durationS: number): Promise<LoadResult> {
+  const label = target.errorKey === scenario.key ? scenario.title : `${scenario.title} [Hive]`;
   if (scenario.chained) {
     // autocannon keeps each connection on one host; the webhook goes to payments, so a closed loop.
     const latencies: number[] = [];
     let errors = 0;
-    const until = Date.now() + DURATION_S * 1000;
+    const until = Date.now() + durationS * 1000;
     const started = Date.now();
-    const timer = setInterval(() => progressBar(scenario.title, Math.min(DURATION_S, Math.round((Date.now() - started) / 1000)), DURATION_S), 1000);
+    const timer = setInterval(() => progressBar(label, Math.min(durationS, Math.round((Date.now() - started) / 1000)), durationS), 1000);
     await Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
         for (let count = 0; count < 1_000_000 && Date.now() < until; count += 1) {
           const from = performance.now();
-          const ok = await sendOperation(stack, scenario, next()).catch(() => false);
+          const ok = await sendOperation(stack, scenario, next(target.gatewayUrl), target.errorKey).catch(() => false);
           latencies.push(performance.now() - from);
           if (!ok) errors += 1;
         }
       }),
     );
     clearInterval(timer);
-    progressBar(scenario.title, DURATION_S, DURATION_S);
+    progressBar(label, durationS, durationS);
     latencies.sort((a, b) => a - b);
     return {
       requestsPerSecond: latencies.length / ((Date.now() - started) / 1000),
@@ -328,29 +421,29 @@ async function load(stack: Stack, scenario: Scenario, next: () => HttpRequest[])
       operations: latencies.length,
     };
   }
-  const first = next()[0]!;
+  const first = next(target.gatewayUrl)[0]!;
   let errors = 0;
   const started = Date.now();
-  const timer = setInterval(() => progressBar(scenario.title, Math.min(DURATION_S, Math.round((Date.now() - started) / 1000)), DURATION_S), 1000);
+  const timer = setInterval(() => progressBar(label, Math.min(durationS, Math.round((Date.now() - started) / 1000)), durationS), 1000);
   const result = await autocannon({
     url: first.url,
     connections: CONNECTIONS,
-    duration: DURATION_S,
+    duration: durationS,
     requests: [
       {
         method: 'POST',
         setupRequest: (request) => {
-          const built = next()[0]!;
+          const built = next(target.gatewayUrl)[0]!;
           return { ...request, headers: built.headers, body: built.body };
         },
         onResponse: (status: number, body: string) => {
-          if (isGraphQLError(status, body, scenario.key)) errors += 1;
+          if (isGraphQLError(status, body, target.errorKey)) errors += 1;
         },
       },
     ],
   });
   clearInterval(timer);
-  progressBar(scenario.title, DURATION_S, DURATION_S);
+  progressBar(label, durationS, durationS);
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
@@ -360,11 +453,13 @@ async function load(stack: Stack, scenario: Scenario, next: () => HttpRequest[])
   };
 }
 
-function spawnService(name: string, script: string, env: Record<string, string>): ChildProcess {
+function spawnService(name: string, script: string, env: Record<string, string>, inspectorPort?: number): ChildProcess {
   const logFile = join(tmpdir(), `guthaben-bench-${name}.log`);
   // BENCH_PROFILE=gateway,accounts writes V8 CPU profiles of those services (workers included).
   const profile = (process.env.BENCH_PROFILE ?? '').split(',').includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(tmpdir(), 'guthaben-bench-profiles')}`] : [];
-  const child = spawn(process.execPath, [...profile, join(root, 'dist', script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The memory check collects garbage through the inspector (loopback, a free port, no client until then).
+  const inspect = inspectorPort ? [`--inspect=127.0.0.1:${inspectorPort}`] : [];
+  const child = spawn(process.execPath, [...profile, ...inspect, join(root, 'dist', script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const sink = createWriteStream(logFile, { flags: 'a' });
   child.stdout?.pipe(sink);
   child.stderr?.pipe(sink);
@@ -398,22 +493,42 @@ function exitOf(child: ChildProcess, deadlineMs: number): Promise<void> {
   });
 }
 
-async function startStack(baseEnv: Record<string, string>, workers: number): Promise<Stack> {
-  const env = { ...baseEnv, WORKERS: String(workers) };
+async function startStack(baseEnv: Record<string, string>, workers: number, withHive: boolean, inspect: boolean): Promise<Stack> {
+  const env: Record<string, string> = { ...baseEnv, WORKERS: String(workers) };
   const config = loadConfig({ ...process.env, ...env });
   const processes = {} as Stack['processes'];
-  for (const name of SUBGRAPH_NAMES) processes[name] = spawnService(name, `subgraphs/${name}/src/server.js`, env);
+  const names = [...SUBGRAPH_NAMES, 'gateway', 'hive'];
+  const inspectorPorts = inspect ? Object.fromEntries((await freePorts(names.length)).map((port, index) => [names[index]!, port])) : undefined;
+  for (const name of SUBGRAPH_NAMES) processes[name] = spawnService(name, `subgraphs/${name}/src/server.js`, env, inspectorPorts?.[name]);
   const subgraphBase = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, config.subgraphUrls[name].replace(/\/graphql$/, '')])) as Stack['subgraphBase'];
   for (const name of SUBGRAPH_NAMES) await waitReady(`${subgraphBase[name]}/ready`, 60_000);
-  processes.gateway = spawnService('gateway', 'gateway/src/server.js', env);
+  processes.gateway = spawnService('gateway', 'gateway/src/server.js', env, inspectorPorts?.gateway);
   const gatewayBase = `http://127.0.0.1:${config.ports.gateway}`;
   await waitReady(`${gatewayBase}/ready`, 60_000);
-  return { config, env, processes, gatewayUrl: `${gatewayBase}/graphql`, subgraphBase };
+  const stack: Stack = { config, env, processes, gatewayUrl: `${gatewayBase}/graphql`, subgraphBase, ...(inspectorPorts ? { inspectorPorts } : {}) };
+  if (!withHive) return stack;
+  // One process, like the WORKERS=1 gateway it is compared with.
+  processes.hive = spawnService('hive', 'bench/hive-gateway.js', env, inspectorPorts?.hive);
+  const hiveBase = `http://127.0.0.1:${env.HIVE_GATEWAY_PORT}`;
+  await waitReady(`${hiveBase}/ready`, 60_000);
+  // The comparison is only fair if Hive does the auth work too: a request without a token must fail.
+  const anonymous = await fetch(`${hiveBase}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: SINGLE, variables: { id: '00000000-0000-0000-0000-000000000000' } }),
+  });
+  const refusal = await anonymous.text();
+  if (!refusal.includes('UNAUTHENTICATED')) throw new Error(`Hive Gateway answered a request without a token: ${anonymous.status} ${refusal.slice(0, 300)}`);
+  return { ...stack, hiveUrl: `${hiveBase}/graphql` };
+}
+
+function children(stack: Stack): [string, ChildProcess][] {
+  return Object.entries(stack.processes).filter((entry): entry is [string, ChildProcess] => entry[1] !== undefined);
 }
 
 async function stopStack(stack: Stack): Promise<void> {
-  for (const child of Object.values(stack.processes)) child.kill('SIGTERM');
-  await Promise.all(Object.values(stack.processes).map((child) => exitOf(child, 30_000)));
+  for (const [, child] of children(stack)) child.kill('SIGTERM');
+  await Promise.all(children(stack).map(([, child]) => exitOf(child, 30_000)));
 }
 
 /** RSS of each service: its primary plus the workers it forked. */
@@ -423,9 +538,19 @@ function rssPerService(stack: Stack): Record<string, number> {
     .split('\n')
     .map((line) => line.trim().split(/\s+/).map(Number) as [number, number, number]);
   const result: Record<string, number> = {};
-  for (const [name, child] of Object.entries(stack.processes)) {
+  for (const [name, child] of children(stack)) {
     const own = rows.filter(([pid, ppid]) => pid === child.pid || ppid === child.pid);
     result[name] = own.reduce((sum, [, , rss]) => sum + rss * 1024, 0);
+  }
+  return result;
+}
+
+/** RSS and V8 heap used of every process right after a full garbage collection (single-process services only). */
+async function memoryAfterGc(stack: Stack): Promise<Record<string, MemorySample>> {
+  const result: Record<string, MemorySample> = {};
+  for (const [name] of children(stack)) {
+    const port = stack.inspectorPorts?.[name];
+    if (port) result[name] = await collectAndMeasure(port);
   }
   return result;
 }
@@ -466,7 +591,7 @@ async function creditsLanded(stack: Stack, expected: number): Promise<{ landed: 
 }
 
 async function main(): Promise<void> {
-  const ports = await freePorts(5);
+  const ports = await freePorts(6);
   const secret = () => randomBytes(32).toString('hex');
   const baseEnv: Record<string, string> = {
     NODE_ENV: 'production',
@@ -475,6 +600,7 @@ async function main(): Promise<void> {
     DATABASE_URL: SERVER_URL,
     DATABASE_NAME_PREFIX: PREFIX,
     GATEWAY_PORT: String(ports[0]),
+    HIVE_GATEWAY_PORT: String(ports[5]),
     ...Object.fromEntries(SUBGRAPH_NAMES.flatMap((name, index) => [
       [`${name.toUpperCase()}_PORT`, String(ports[index + 1])],
       [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index + 1]}/graphql`],
@@ -498,6 +624,7 @@ async function main(): Promise<void> {
     node: process.version,
   };
   log(`guthaben bench: ${ACCOUNTS} accounts, ${DURATION_S}s per scenario, ${CONNECTIONS} connections, ${machine.cores} cores (${machine.cpu})`);
+  log(`  WORKERS=1 pass: ${REPEAT} run(s) on the same processes (runs after the first: ${REPEAT_DURATION_S}s per scenario, memory measured after a forced GC ${SETTLE_S}s after each)${HIVE ? ', with Hive Gateway side by side' : ''}`);
 
   await dropDatabases();
   const passes: PassResult[] = [];
@@ -505,6 +632,8 @@ async function main(): Promise<void> {
   let dashboardSql: Record<number, number> = {};
   let credits: { landed: number; expected: number; seconds: number } | undefined;
   let dataset: Dataset | undefined;
+  let sqlMethod: SqlMethod = 'questions';
+  let counter: StatementCounter | undefined;
   try {
     log('migrating…');
     execFileSync(process.execPath, [join(root, 'dist', 'scripts', 'migrate.js')], { cwd: root, env: { ...process.env, ...baseEnv }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -519,59 +648,137 @@ async function main(): Promise<void> {
       ? process.env.BENCH_WORKERS.split(',').map((value) => Math.max(1, Math.min(256, Number(value) || 1)))
       : [...new Set([1, availableParallelism()])];
     if (workerCounts[0] !== 1) workerCounts.unshift(1);
+    counter = await statementCounter();
+    sqlMethod = counter.method;
+    log(`SQL statements counted with ${counter.method === 'performance_schema' ? 'performance_schema (per subgraph database)' : "MariaDB's global Questions (performance_schema is off)"}`);
     for (const workers of workerCounts) {
-      log(`\nstarting the stack with WORKERS=${workers} (NODE_ENV=production)…`);
-      const stack = await startStack(baseEnv, workers);
+      const withHive = HIVE && workers === 1;
+      const repeats = workers === 1 ? REPEAT : 1;
+      log(`\nstarting the stack with WORKERS=${workers} (NODE_ENV=production)${withHive ? ' and Hive Gateway (one process)' : ''}…`);
+      const stack = await startStack(baseEnv, workers, withHive, repeats > 1);
       try {
         const results: Record<string, LoadResult> = {};
-        for (const scenario of SCENARIOS) {
-          const next = await scenario.prepare(stack, dataset);
-          if (workers === 1) {
-            calibration[scenario.key] = await calibrate(stack, scenario, next);
-            if (scenario.key === 's2') {
-              for (const size of [10, 50]) {
-                const partner = await issueDevelopmentToken(stack.config, { sub: 'bench-size', role: 'partner', brand: 'CONGSTAR' }, '1h');
-                const sized = await calibrate(stack, scenario, () => [graphql(stack.gatewayUrl, partner, DASHBOARD(size), {})]);
-                dashboardSql = { ...dashboardSql, [size]: sized.sqlPerOp };
-                calibration[`s2-${size}`] = sized;
+        const hive: Record<string, LoadResult> = {};
+        const memoryRuns: MemoryRun[] = [];
+        const prepared = new Map<string, NextOperation>();
+        for (let run = 1; run <= repeats; run += 1) {
+          // Run 1 is the measured one; later runs repeat the load on the same processes for the memory check.
+          const measured = run === 1;
+          const durationS = measured ? DURATION_S : REPEAT_DURATION_S;
+          if (!measured) log(`\nrun ${run}/${repeats} on the same processes (${durationS} s per scenario, for memory growth)…`);
+          const ops: Record<string, number> = {};
+          let operations = 0;
+          let errors = 0;
+          const record = (key: string, result: LoadResult): void => {
+            ops[key] = result.requestsPerSecond;
+            operations += result.operations;
+            errors += result.errors;
+            log(`    ${result.requestsPerSecond.toFixed(0)} ops/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}/${result.operations}`);
+            if (firstErrors.has(key)) log(`    first error: ${firstErrors.get(key)}`);
+          };
+          for (const scenario of SCENARIOS) {
+            // Token pools last the whole bench (2 h); signed principal headers do not.
+            const next = (!scenario.shortLived && prepared.get(scenario.key)) || (await scenario.prepare(stack, dataset));
+            prepared.set(scenario.key, next);
+            const ours: Target = { gatewayUrl: stack.gatewayUrl, errorKey: scenario.key };
+            if (measured && workers === 1) {
+              calibration[scenario.key] = await calibrate(stack, counter, scenario, () => next(stack.gatewayUrl), scenario.key);
+              if (scenario.key === 's2') {
+                for (const size of [10, 50]) {
+                  const partner = await issueDevelopmentToken(stack.config, { sub: 'bench-size', role: 'partner', brand: 'CONGSTAR' }, '1h');
+                  const sized = await calibrate(stack, counter, scenario, () => [graphql(stack.gatewayUrl, partner, DASHBOARD(size), {})], scenario.key);
+                  dashboardSql = { ...dashboardSql, [size]: sized.sqlPerOp };
+                  calibration[`s2-${size}`] = sized;
+                }
               }
             }
+            // Paid top-ups are credited through the outbox after the run: in the measured run that backlog
+            // must drain before the next calibration or load, or they pay for it (and the last one is the check).
+            const landCredits = async (): Promise<void> => {
+              if (!measured || scenario.key !== 's4') return;
+              const expected = (await paidBenchOrders(stack)) ?? 0;
+              const landed = await creditsLanded(stack, expected);
+              credits = { ...landed, expected };
+              log(`    credits landed ${landed.landed}/${expected} (${landed.seconds.toFixed(1)}s after the run)`);
+            };
+            const result = await load(stack, scenario, next, ours, durationS);
+            record(scenario.key, result);
+            if (measured) results[scenario.key] = result;
+            await landCredits();
+            if (scenario.viaGateway && stack.hiveUrl) {
+              const viaHive: Target = { gatewayUrl: stack.hiveUrl, errorKey: hiveKey(scenario.key) };
+              if (measured) calibration[viaHive.errorKey] = await calibrate(stack, counter, scenario, () => next(viaHive.gatewayUrl), viaHive.errorKey);
+              const hiveResult = await load(stack, scenario, next, viaHive, durationS);
+              record(viaHive.errorKey, hiveResult);
+              if (measured) hive[scenario.key] = hiveResult;
+              await landCredits();
+            }
+            if (measured && scenario.key === 's3') {
+              log('  3 same charging transactions straight through mysql2');
+              const direct = await runDirectCharging(
+                SERVER_URL,
+                `${PREFIX}accounts`,
+                activeAccounts(dataset).map(({ account }) => account),
+                CONNECTIONS,
+                DURATION_S,
+              );
+              results.s3d = direct;
+              log(`    ${direct.requestsPerSecond.toFixed(0)} ops/s, p50 ${direct.p50.toFixed(1)} ms, p99 ${direct.p99.toFixed(1)} ms, errors ${direct.errors}/${direct.operations}`);
+            }
           }
-          results[scenario.key] = await load(stack, scenario, next);
-          const r = results[scenario.key]!;
-          log(`    ${r.requestsPerSecond.toFixed(0)} ops/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}/${r.operations}`);
-          if (firstErrors.has(scenario.key)) log(`    first error: ${firstErrors.get(scenario.key)}`);
-          if (scenario.key === 's3') {
-            log('  3 same charging transactions straight through mysql2');
-            const direct = await runDirectCharging(
-              SERVER_URL,
-              `${PREFIX}accounts`,
-              activeAccounts(dataset).map(({ account }) => account),
-              CONNECTIONS,
-              DURATION_S,
-            );
-            results.s3d = direct;
-            log(`    ${direct.requestsPerSecond.toFixed(0)} ops/s, p50 ${direct.p50.toFixed(1)} ms, p99 ${direct.p99.toFixed(1)} ms, errors ${direct.errors}/${direct.operations}`);
-          }
-          if (scenario.key === 's4' && workers === workerCounts[workerCounts.length - 1]) {
-            const expected = (await paidBenchOrders(stack)) ?? 0;
-            const landed = await creditsLanded(stack, expected);
-            credits = { ...landed, expected };
-            log(`    credits landed ${landed.landed}/${expected} (${landed.seconds.toFixed(1)}s after the run)`);
+          const rss = rssPerService(stack);
+          log(`  RSS after run ${run}: ${Object.entries(rss).map(([name, bytes]) => `${name} ${(bytes / 2 ** 20).toFixed(0)} MiB`).join(', ')}`);
+          if (stack.inspectorPorts) {
+            // Outbox deliveries and credits still in flight finish first, then every process collects its garbage.
+            await new Promise((resolve) => setTimeout(resolve, SETTLE_S * 1000));
+            const afterGc = await memoryAfterGc(stack);
+            memoryRuns.push({ run, durationS, rss, afterGc, operations, errors, requestsPerSecond: ops });
+            log(`  after GC: ${Object.entries(afterGc).map(([name, sample]) => `${name} RSS ${(sample.rss / 2 ** 20).toFixed(0)} MiB heap ${(sample.heapUsed / 2 ** 20).toFixed(0)} MiB`).join(', ')}`);
+          } else {
+            memoryRuns.push({ run, durationS, rss, operations, errors, requestsPerSecond: ops });
           }
         }
-        passes.push({ workers, results, rss: rssPerService(stack) });
+        passes.push({
+          workers,
+          results,
+          ...(withHive ? { hive } : {}),
+          rss: memoryRuns[0]!.rss,
+          ...(memoryRuns.length > 1 ? { memoryRuns } : {}),
+        });
       } finally {
         await stopStack(stack);
       }
     }
   } finally {
+    await counter?.close().catch(() => undefined);
     await dropDatabases();
   }
-  const report = { machine, accounts: ACCOUNTS, durationS: DURATION_S, connections: CONNECTIONS, scenarios: [...SCENARIOS.slice(0, 3), { key: 's3d', title: '3 same SQL straight via mysql2' }, ...SCENARIOS.slice(3)].map(({ key, title }) => ({ key, title })), passes, calibration, dashboardSql, credits };
+  const report: BenchReport = {
+    machine,
+    accounts: ACCOUNTS,
+    durationS: DURATION_S,
+    connections: CONNECTIONS,
+    scenarios: SCENARIOS.flatMap(({ key, title, viaGateway }) => [
+      { key, title, ...(viaGateway ? { viaGateway } : {}) },
+      ...(key === 's3' ? [{ key: 's3d', title: '3 same SQL straight via mysql2' }] : []),
+    ]),
+    passes,
+    calibration,
+    dashboardSql,
+    credits,
+    sqlMethod,
+    memoryTolerance: MEMORY_TOLERANCE,
+    settleS: SETTLE_S,
+    ...(passes.some((pass) => pass.hive) ? { hiveVersion: hiveVersion() } : {}),
+  };
   writeFileSync(join(root, 'bench', 'RESULTS.md'), renderResults(report));
   writeFileSync(join(root, 'bench', 'results.svg'), renderChart(report));
   log(`\n${renderResults(report)}`);
+}
+
+function hiveVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(root, 'node_modules', '@graphql-hive', 'gateway-runtime', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
 }
 
 /** Paid bench orders so far (every webhook that answered 200 made one PAID or CREDITED). */
