@@ -28,6 +28,8 @@ describe('money', () => {
   });
 
   it('builds the GraphQL money value from cents', () => {
-    expect({ ...Money.ofCents(2500) }).toEqual({ cents: 2500, currency: 'EUR', formatted: '25,00\u00a0€' });
+    const money = Money.ofCents(2500);
+    expect({ cents: money.cents, currency: money.currency, formatted: money.formatted }).toEqual({ cents: 2500, currency: 'EUR', formatted: '25,00\u00a0€' });
+    expect(Money.ofCents(-350).formatted).toBe('-3,50\u00a0€');
   });
 });

@@ -35,14 +35,16 @@ export class Money {
   @Field({ description: 'ISO 4217 currency code; always EUR.' })
   currency!: string;
 
+  /** Formatted when asked for: most answers (lists, charging) only select cents. */
   @Field({ description: 'The amount formatted for German customers, e.g. "15,00 €".' })
-  formatted!: string;
+  get formatted(): string {
+    return formatCents(this.cents);
+  }
 
   static ofCents(cents: number): Money {
     const money = new Money();
     money.cents = assertCents(cents);
     money.currency = CURRENCY;
-    money.formatted = formatCents(cents);
     return money;
   }
 }
