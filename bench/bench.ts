@@ -493,8 +493,24 @@ function exitOf(child: ChildProcess, deadlineMs: number): Promise<void> {
   });
 }
 
+/**
+ * Every worker of every subgraph opens its own pool: with more workers the pools shrink so that
+ * they, the direct mysql2 run and the bench's own connections stay under max_connections.
+ */
+async function poolSizeFor(workers: number): Promise<number> {
+  const connection = await createConnection({ uri: SERVER_URL });
+  try {
+    const [rows] = await connection.query('SELECT @@max_connections AS max');
+    const max = Number((rows as { max: string }[])[0]!.max);
+    const spare = max - CONNECTIONS - 20;
+    return Math.max(2, Math.min(20, Math.floor(spare / (SUBGRAPH_NAMES.length * workers))));
+  } finally {
+    await connection.end();
+  }
+}
+
 async function startStack(baseEnv: Record<string, string>, workers: number, withHive: boolean, inspect: boolean): Promise<Stack> {
-  const env: Record<string, string> = { ...baseEnv, WORKERS: String(workers) };
+  const env: Record<string, string> = { ...baseEnv, WORKERS: String(workers), DATABASE_POOL_SIZE: String(await poolSizeFor(workers)) };
   const config = loadConfig({ ...process.env, ...env });
   const processes = {} as Stack['processes'];
   const names = [...SUBGRAPH_NAMES, 'gateway', 'hive'];

@@ -6,6 +6,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -226,6 +227,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       requireAuthentication(config.introspection),
       auditPlugin(logger),
       ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching of answers: cache hints would be computed for every field and subgraph response.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
     ],
@@ -253,7 +256,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const createContext = async ({ req, res, requestId, logger: baseLogger }: RequestInfo): Promise<GatewayContext> => {
     const requestTrace = startRequestSpan('graphql gateway', req.headers);
-    res.on('close', () => requestTrace.span.end());
+    if (requestTrace.span.isRecording()) res.on('close', () => requestTrace.span.end());
     res.setHeader(TRACE_ID_HEADER, requestTrace.traceId);
     const requestLogger = baseLogger.child({ traceId: requestTrace.traceId });
     const principal = await authenticate(req.headers.authorization, requestLogger);
@@ -268,7 +271,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       requestId,
       trace: requestTrace,
       clientAddress,
-      logger: requestLogger.child({ role: principal.role, subject: principal.subject }),
+      // One child logger per request, with every binding at once (pino children are not free).
+      logger: baseLogger.child({ traceId: requestTrace.traceId, role: principal.role, subject: principal.subject }),
     };
   };
 

@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config, SubgraphName } from './config';
@@ -107,7 +107,8 @@ export async function startSubgraph<Services, Loaders>(
     // Our own signal handling drains HTTP first; Apollo's would stop and re-kill the process mid-drain.
     stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger, false),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.plugin<SubgraphContext<Services, Loaders>>(), tracingPlugin<SubgraphContext<Services, Loaders>>()],
+    // Cache control would wrap every field resolver for HTTP cache hints nobody uses (answers are private).
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), metrics.plugin<SubgraphContext<Services, Loaders>>(), tracingPlugin<SubgraphContext<Services, Loaders>>()],
     logger,
   });
   await apollo.start();
@@ -121,7 +122,7 @@ export async function startSubgraph<Services, Loaders>(
         config.principalMaxAgeSeconds,
       );
       const requestTrace = startRequestSpan(`graphql ${definition.name}`, request.req.headers, { 'guthaben.subgraph': definition.name });
-      request.res.on('close', () => requestTrace.span.end());
+      if (requestTrace.span.isRecording()) request.res.on('close', () => requestTrace.span.end());
       return {
         principal,
         requestId: request.requestId,

@@ -59,11 +59,8 @@ export function startRequestSpan(name: string, headers: IncomingHttpHeaders, att
   if (trace.isSpanContextValid(span.spanContext())) {
     return { span, context: trace.setSpan(parent, span), traceId: span.spanContext().traceId };
   }
-  const made = trace.wrapSpanContext({
-    traceId: randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
-    traceFlags: TraceFlags.NONE,
-  });
+  const ids = randomBytes(24).toString('hex');
+  const made = trace.wrapSpanContext({ traceId: ids.slice(0, 32), spanId: ids.slice(32), traceFlags: TraceFlags.NONE });
   return { span: made, context: trace.setSpan(ROOT_CONTEXT, made), traceId: made.spanContext().traceId };
 }
 
