@@ -3,6 +3,7 @@ import type { Principal } from '../../common/src/principal';
 import { callSubgraphAs, errorCode } from '../../common/src/testing/graphql-client';
 import type { GraphQLResponse } from '../../common/src/testing/graphql-client';
 import { startTestSubgraph } from '../../common/src/testing/test-subgraph';
+import { startSubgraph } from '../../common/src/subgraph';
 import type { TestSubgraph } from '../../common/src/testing/test-subgraph';
 import type { PolicyDocument } from '../../common/src/policy/policy-document';
 import { INITIAL_BRAND_POLICIES } from '../src/catalogue/brand-policy-catalogue';
@@ -325,5 +326,28 @@ describe('policies subgraph definition', () => {
   it('is exported ready to run with the system clock', () => {
     expect(policiesSubgraph.name).toBe('policies');
     expect(policiesSubgraph.migrations).toHaveLength(2);
+  });
+});
+
+describe('policies subgraph: two instances on one database', () => {
+  it('answers a policy published on the other instance at once (the parsed versions are cached, but never past a newer version)', async () => {
+    const clock = new FixedClock(NOW);
+    const first = await startTestSubgraph(createPoliciesSubgraph({ clock }));
+    const second = await startSubgraph(createPoliciesSubgraph({ clock }), first.config, { port: 0 });
+    try {
+      const versionOn = async (url: string): Promise<number> => {
+        const response = await callSubgraphAs<{ brand: { policy: { version: number } } }>(first.config, url, customer, '{ brand(code: "O2") { policy { version } } }');
+        expect(response.errors).toBeUndefined();
+        return response.data!.brand.policy.version;
+      };
+      expect(await versionOn(second.url)).toBe(1);
+      const published = await callSubgraphAs(first.config, first.url, admin, PUBLISH, { brand: 'O2', effectiveFrom: null, policy: asInput(INITIAL_BRAND_POLICIES.O2) });
+      expect(published.errors).toBeUndefined();
+      expect(await versionOn(second.url)).toBe(2);
+      expect(await versionOn(first.url)).toBe(2);
+    } finally {
+      await second.stop();
+      await first.close();
+    }
   });
 });

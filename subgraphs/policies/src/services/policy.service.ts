@@ -84,6 +84,13 @@ export function documentFromInput(input: object): unknown {
 
 /** Versioned brand policies: reading the version in force at a moment, and publishing audited changes. */
 export class PolicyService {
+  /**
+   * Parsed versions per brand, with the newest version number they include. Versions are never
+   * changed or deleted, only added, so a cached list is still right as long as the newest
+   * version in the database is the one it ends with (checked with one small query per request).
+   */
+  private readonly parsed = new Map<string, { newest: number; versions: readonly BrandPolicyVersion[] }>();
+
   constructor(
     private readonly versions: Repository<BrandPolicyEntity>,
     private readonly audits: Repository<BrandPolicyAuditEntity>,
@@ -97,10 +104,27 @@ export class PolicyService {
 
   /** All versions of each brand, oldest first (the loader behind every policy field). */
   async versionsOf(codes: readonly string[]): Promise<BrandPolicyVersion[][]> {
-    const rows = await this.versions.find({ where: { brandCode: In([...codes]) }, order: { version: 'ASC' } });
-    const byBrand = new Map<string, BrandPolicyVersion[]>(codes.map((code) => [code, []]));
-    for (const row of rows) byBrand.get(row.brandCode)?.push(toVersion(row));
-    return codes.map((code) => byBrand.get(code) ?? []);
+    if (codes.length === 0) return [];
+    const newest = new Map<string, number>();
+    const heads = await this.versions
+      .createQueryBuilder('policy')
+      .select('policy.brandCode', 'brandCode')
+      .addSelect('MAX(policy.version)', 'newest')
+      .where('policy.brandCode IN (:...codes)', { codes: [...codes] })
+      .groupBy('policy.brandCode')
+      .getRawMany<{ brandCode: string; newest: number | string }>();
+    for (const head of heads) newest.set(head.brandCode, Number(head.newest));
+    const stale = [...newest].filter(([code, version]) => this.parsed.get(code)?.newest !== version).map(([code]) => code);
+    if (stale.length > 0) {
+      const rows = await this.versions.find({ where: { brandCode: In(stale) }, order: { version: 'ASC' } });
+      const byBrand = new Map<string, BrandPolicyVersion[]>(stale.map((code) => [code, []]));
+      for (const row of rows) byBrand.get(row.brandCode)?.push(toVersion(row));
+      for (const [code, versions] of byBrand) {
+        // A publish between the two queries makes the list longer than `newest`: keep what was read.
+        this.parsed.set(code, { newest: versions.at(-1)?.version ?? 0, versions });
+      }
+    }
+    return codes.map((code) => (newest.has(code) ? [...(this.parsed.get(code)?.versions ?? [])] : []));
   }
 
   /** The version in force at `at` (now when omitted); past events are judged by the version of their time. */
