@@ -1,24 +1,15 @@
-import { enumObject } from '../../../common/src/graphql-enum';
 import { GraphQLBoolean } from 'graphql';
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { AllowType } from '../../../common/src/access';
+import { AccountStatusEnum } from '../../../common/src/account-status.enum';
+import { LIFECYCLE_PHASES } from '../../../common/src/policy/validity-engine';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintColumn } from '../../../common/src/data-source';
 
-export const ACCOUNT_STATUSES = ['ACTIVE', 'INACTIVE', 'DEACTIVATED', 'TERMINATED'] as const;
+export const ACCOUNT_STATUSES = LIFECYCLE_PHASES;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
-export const AccountStatusEnum = enumObject(ACCOUNT_STATUSES);
-registerEnumType(AccountStatusEnum, {
-  name: 'AccountStatus',
-  description: 'Lifecycle state of a SIM. Credit is kept in every state.',
-  valuesConfig: {
-    ACTIVE: { description: 'Usable: chargeable connections may start.' },
-    INACTIVE: { description: 'Validity ended; the SIM connects to nothing ("SIM inaktiv"), a top-up may reactivate it.' },
-    DEACTIVATED: { description: 'Switched off after the inactive phase; remaining credit can still be paid out.' },
-    TERMINATED: { description: 'Contract ended; remaining credit is paid out on request.' },
-  },
-});
+export { AccountStatusEnum };
 
 // Who may read this entity's fields; the reference resolver and services still scope by account/brand.
 @AllowType('customer', 'partner', 'operator', 'admin', 'service')

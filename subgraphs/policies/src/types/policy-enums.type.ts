@@ -8,7 +8,6 @@ import {
   TOP_UP_VALIDITY_EFFECTS,
   ZERO_RATED_SERVICES,
 } from '../../../common/src/policy/policy-document';
-import { LIFECYCLE_PHASES } from '../../../common/src/policy/validity-engine';
 
 
 export const TopUpChannelKindEnum = enumObject(TOP_UP_CHANNEL_KINDS);
@@ -76,15 +75,4 @@ registerEnumType(AfterInactivePhaseEnum, {
   },
 });
 
-/** Same name and values as the accounts subgraph's enum, so both describe one AccountStatus. */
-export const AccountStatusEnum = enumObject(LIFECYCLE_PHASES);
-registerEnumType(AccountStatusEnum, {
-  name: 'AccountStatus',
-  description: 'Lifecycle state of a SIM. Credit is kept in every state.',
-  valuesConfig: {
-    ACTIVE: { description: 'Usable: chargeable connections may start.' },
-    INACTIVE: { description: 'Validity ended; the SIM connects to nothing ("SIM inaktiv"), a top-up may reactivate it.' },
-    DEACTIVATED: { description: 'Switched off after the inactive phase; remaining credit can still be paid out.' },
-    TERMINATED: { description: 'Contract ended; remaining credit is paid out on request.' },
-  },
-});
+export { AccountStatusEnum } from '../../../common/src/account-status.enum';

@@ -1,22 +1,8 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { AllowType } from '../../../common/src/access';
-import { enumObject } from '../../../common/src/graphql-enum';
+import { AccountStatusEnum } from '../../../common/src/account-status.enum';
 import { Money } from '../../../common/src/money';
-import { LIFECYCLE_PHASES } from '../../../common/src/policy/validity-engine';
 import type { LifecyclePhase } from '../../../common/src/policy/validity-engine';
-
-export const AccountStatusEnum = enumObject(LIFECYCLE_PHASES);
-// Shared with accounts (and policies): composition needs the identical definition in every subgraph.
-registerEnumType(AccountStatusEnum, {
-  name: 'AccountStatus',
-  description: 'Lifecycle state of a SIM. Credit is kept in every state.',
-  valuesConfig: {
-    ACTIVE: { description: 'Usable: chargeable connections may start.' },
-    INACTIVE: { description: 'Validity ended; the SIM connects to nothing ("SIM inaktiv"), a top-up may reactivate it.' },
-    DEACTIVATED: { description: 'Switched off after the inactive phase; remaining credit can still be paid out.' },
-    TERMINATED: { description: 'Contract ended; remaining credit is paid out on request.' },
-  },
-});
 
 /**
  * The accounts subgraph owns Account; refunds adds its payouts. The @external fields arrive in the
