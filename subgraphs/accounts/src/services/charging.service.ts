@@ -335,7 +335,10 @@ export class ChargingService {
   ): Promise<{ account: AccountEntity; session: ChargingSessionEntity }> {
     // Locks the session's account in one statement: the subquery is a plain (non-locking) read, so
     // the lock order stays account first, as everywhere else.
-    const account = await this.ledger.lockAccountOfSession(manager, sessionId);
+    const account = await this.transactions
+      .forUpdate(manager.getRepository(AccountEntity).createQueryBuilder('account'))
+      .where('account.id = (SELECT session.account_id FROM charging_session session WHERE session.id = :sessionId)', { sessionId })
+      .getOne();
     if (!account) throw notFound('Charging session', sessionId);
     // Read under the account lock: every change to a session happens under that lock.
     const session = await manager.getRepository(ChargingSessionEntity).findOneBy({ id: sessionId });

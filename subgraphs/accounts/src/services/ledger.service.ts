@@ -145,14 +145,6 @@ export class LedgerService {
     return account;
   }
 
-  /** Locks the account a charging session belongs to; null when there is no such session. */
-  async lockAccountOfSession(manager: EntityManager, sessionId: string): Promise<AccountEntity | null> {
-    return this.transactions
-      .forUpdate(manager.getRepository(AccountEntity).createQueryBuilder('account'))
-      .where('account.id = (SELECT session.account_id FROM charging_session session WHERE session.id = :sessionId)', { sessionId })
-      .getOne();
-  }
-
   /** The caller holds the lock on `account` and passes the in-memory copy it may have changed. */
   async postLocked(manager: EntityManager, account: AccountEntity, input: PostingInput): Promise<PostingResult> {
     this.validate(input);
