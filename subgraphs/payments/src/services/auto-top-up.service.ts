@@ -46,6 +46,9 @@ function berlinDate(date: Date): { period: string; day: number } {
  * monthly rule fires once per (rule, month). Failed payments credit nothing, re-arm the rule with
  * backoff and tell the customer. They run while roaming: nothing here depends on where the SIM is.
  */
+/** Refusals that mean the contract has ended or the account is gone (see TopUpService.insertOrder and visibleAccount). */
+const PERMANENT_REFUSALS = new Set<string>(['SIM_INACTIVE', 'NOT_FOUND']);
+
 export class AutoTopUpService {
   constructor(
     private readonly rules: Repository<AutoTopUpRuleEntity>,
@@ -174,12 +177,12 @@ export class AutoTopUpService {
   }
 
   /**
-   * A refusal from the rules (the contract has ended, the account is gone) will not change by
-   * trying again: the rule is switched off and the job goes on. Anything else (accounts not
-   * reachable) leaves the rule as it was, so the next run tries again.
+   * An account that refuses top-ups for good (the contract has ended, the account is gone) will not
+   * change by trying again: the rule is switched off and the job goes on. Any other failure
+   * (accounts not reachable, a refusal that may clear) leaves the rule as it was for the next run.
    */
   private async handleRuleFailure(rule: AutoTopUpRuleEntity, error: unknown): Promise<void> {
-    if (!(error instanceof DomainError)) {
+    if (!(error instanceof DomainError) || !PERMANENT_REFUSALS.has(error.code)) {
       this.logger.error({ err: error, ruleId: rule.id }, 'automatic top-up rule could not be run; next run tries again');
       return;
     }
