@@ -134,7 +134,7 @@ function activeAccounts(data: Dataset, brands = data.brands): { account: BenchAc
   return brands.flatMap((brand) => data.active[brand]!.slice(0, 2000).map((account) => ({ account, brand })));
 }
 
-const SCENARIOS: Scenario[] = [
+const ALL_SCENARIOS: Scenario[] = [
   {
     key: 's1',
     viaGateway: true,
@@ -240,6 +240,10 @@ const SCENARIOS: Scenario[] = [
     },
   },
 ];
+
+/** BENCH_SCENARIOS=s3,s5,s5d runs only those (for profiling one path); the default is all of them. */
+const SELECTED = (process.env.BENCH_SCENARIOS ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+const SCENARIOS = SELECTED.length > 0 ? ALL_SCENARIOS.filter((scenario) => SELECTED.includes(scenario.key)) : ALL_SCENARIOS;
 
 const firstErrors = new Map<string, string>();
 
@@ -391,7 +395,62 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function load(stack: Stack, scenario: Scenario, next: NextOperation, target: Target, durationS: number): Promise<LoadResult> {
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, ms) of each service so far, its forked workers included, from /proc:
+ * per-operation CPU is steadier than throughput on a shared machine and says which process a
+ * scenario costs. The bench process itself (load generator, direct mysql2) counts as `bench`, a
+ * local MariaDB/MySQL server as `mariadb`.
+ */
+function cpuMsPerService(stack: Stack, systemOnly = false): Record<string, number> {
+  const ticks = (pid: number): number => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]) + (systemOnly ? -Number(fields[11]) : 0);
+    } catch {
+      return 0;
+    }
+  };
+  const listed = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/));
+  const rows = listed.map(([pid, ppid]) => [Number(pid), Number(ppid)] as [number, number]);
+  const result: Record<string, number> = { bench: ticks(process.pid) };
+  // A local database server is on the same cores: its share of each operation belongs in the picture.
+  const database = listed.filter(([, , command]) => command === 'mariadbd' || command === 'mysqld');
+  if (database.length > 0) result.mariadb = database.reduce((sum, [pid]) => sum + ticks(Number(pid)), 0);
+  for (const [name, child] of children(stack)) {
+    const own = rows.filter(([pid, ppid]) => pid === child.pid || ppid === child.pid);
+    result[name] = own.reduce((sum, [pid]) => sum + ticks(pid), 0);
+  }
+  for (const key of Object.keys(result)) result[key] = (result[key]! * 1000) / CLOCK_TICKS_PER_SECOND;
+  return result;
+}
+
+function load(stack: Stack, scenario: Scenario, next: NextOperation, target: Target, durationS: number): Promise<LoadResult> {
+  return withCpu(stack, () => loadOnly(stack, scenario, next, target, durationS));
+}
+
+async function withCpu(stack: Stack, run: () => Promise<LoadResult>): Promise<LoadResult> {
+  const cpuBefore = cpuMsPerService(stack);
+  const sysBefore = cpuMsPerService(stack, true);
+  const result = await run();
+  const cpuAfter = cpuMsPerService(stack);
+  const sysAfter = cpuMsPerService(stack, true);
+  const cpuMsPerOp: Record<string, number> = {};
+  const sysMsPerOp: Record<string, number> = {};
+  for (const [name, ms] of Object.entries(cpuAfter)) {
+    const spent = ms - (cpuBefore[name] ?? 0);
+    if (spent > 0) cpuMsPerOp[name] = spent / Math.max(1, result.operations);
+    sysMsPerOp[name] = ((sysAfter[name] ?? 0) - (sysBefore[name] ?? 0)) / Math.max(1, result.operations);
+  }
+  return { ...result, cpuMsPerOp, sysMsPerOp };
+}
+
+async function loadOnly(stack: Stack, scenario: Scenario, next: NextOperation, target: Target, durationS: number): Promise<LoadResult> {
   const label = target.errorKey === scenario.key ? scenario.title : `${scenario.title} [Hive]`;
   if (scenario.chained) {
     // autocannon keeps each connection on one host; the webhook goes to payments, so a closed loop.
@@ -690,6 +749,7 @@ async function main(): Promise<void> {
             operations += result.operations;
             errors += result.errors;
             log(`    ${result.requestsPerSecond.toFixed(0)} ops/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}/${result.operations}`);
+            if (result.cpuMsPerOp) log(`    CPU ms/op: ${formatCpu(result.cpuMsPerOp, result.sysMsPerOp)}`);
             if (firstErrors.has(key)) log(`    first error: ${firstErrors.get(key)}`);
           };
           for (const scenario of SCENARIOS) {
@@ -731,15 +791,11 @@ async function main(): Promise<void> {
             }
             if (measured && scenario.key === 's3') {
               log('  3 same charging transactions straight through mysql2');
-              const direct = await runDirectCharging(
-                SERVER_URL,
-                `${PREFIX}accounts`,
-                activeAccounts(dataset).map(({ account }) => account),
-                CONNECTIONS,
-                DURATION_S,
-              );
+              const accounts = activeAccounts(dataset).map(({ account }) => account);
+              const direct = await withCpu(stack, () => runDirectCharging(SERVER_URL, `${PREFIX}accounts`, accounts, CONNECTIONS, DURATION_S));
               results.s3d = direct;
               log(`    ${direct.requestsPerSecond.toFixed(0)} ops/s, p50 ${direct.p50.toFixed(1)} ms, p99 ${direct.p99.toFixed(1)} ms, errors ${direct.errors}/${direct.operations}`);
+              if (direct.cpuMsPerOp) log(`    CPU ms/op: ${formatCpu(direct.cpuMsPerOp, direct.sysMsPerOp)}`);
             }
           }
           const rss = rssPerService(stack);
@@ -787,9 +843,18 @@ async function main(): Promise<void> {
     settleS: SETTLE_S,
     ...(passes.some((pass) => pass.hive) ? { hiveVersion: hiveVersion() } : {}),
   };
-  writeFileSync(join(root, 'bench', 'RESULTS.md'), renderResults(report));
-  writeFileSync(join(root, 'bench', 'results.svg'), renderChart(report));
+  // A partial run (BENCH_SCENARIOS) is for investigation: it leaves the committed results alone.
+  const resultsDir = SELECTED.length > 0 ? tmpdir() : join(root, 'bench');
+  writeFileSync(join(resultsDir, 'RESULTS.md'), renderResults(report));
+  writeFileSync(join(resultsDir, 'results.svg'), renderChart(report));
   log(`\n${renderResults(report)}`);
+}
+
+function formatCpu(cpuMsPerOp: Record<string, number>, sysMsPerOp: Record<string, number> = {}): string {
+  return Object.entries(cpuMsPerOp)
+    .filter(([, ms]) => ms >= 0.005)
+    .map(([name, ms]) => `${name} ${ms.toFixed(2)}${sysMsPerOp[name] !== undefined ? ` (sys ${sysMsPerOp[name]!.toFixed(2)})` : ''}`)
+    .join(', ');
 }
 
 function hiveVersion(): string {

@@ -4,6 +4,10 @@ export interface LoadResult {
   p99: number;
   errors: number;
   operations: number;
+  /** CPU time (user + system) each process spent per operation during the load, in ms. */
+  cpuMsPerOp?: Record<string, number>;
+  /** The system (kernel) part of it: sockets and other system calls. */
+  sysMsPerOp?: Record<string, number>;
 }
 
 export interface ScenarioCalibration {
@@ -124,6 +128,7 @@ export function renderResults(report: BenchReport): string {
     lines.push('', `RSS after the ${pass.memoryRuns ? 'first run' : 'run'}: ${Object.entries(pass.rss).map(([name, bytes]) => `${name} ${mib(bytes)}`).join(', ')}`, '');
   }
   const ratio = (a?: number, b?: number): string => (a && b ? `${((a / b) * 100).toFixed(0)}%` : '–');
+  lines.push(...cpuSection(report));
   const hivePass = report.passes.find((pass) => pass.hive);
   if (hivePass?.hive) {
     const hive = hivePass.hive;
@@ -305,4 +310,40 @@ ${parts.join('\n')}
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const CPU_COLUMNS = ['gateway', 'hive', 'accounts', 'payments', 'policies', 'refunds', 'mariadb', 'bench'];
+
+/**
+ * CPU time per operation of every process, per scenario and path: throughput on a shared machine
+ * moves with its neighbours, CPU per operation much less, and it shows which process a path costs.
+ */
+function cpuSection(report: BenchReport): string[] {
+  const pass = report.passes[0];
+  if (!pass || !Object.values(pass.results).some((result) => result.cpuMsPerOp)) return [];
+  const rows: [string, LoadResult][] = [];
+  for (const { key, title, viaGateway } of report.scenarios) {
+    const ours = pass.results[key];
+    if (ours?.cpuMsPerOp) rows.push([title, ours]);
+    const theirs = viaGateway ? pass.hive?.[key] : undefined;
+    if (theirs?.cpuMsPerOp) rows.push([`${title} [Hive]`, theirs]);
+  }
+  const columns = CPU_COLUMNS.filter((name) => rows.some(([, result]) => (result.cpuMsPerOp?.[name] ?? 0) >= 0.005));
+  const cell = (result: LoadResult, name: string): string => {
+    const ms = result.cpuMsPerOp?.[name];
+    return ms === undefined || ms < 0.005 ? '–' : ms.toFixed(2);
+  };
+  const total = (result: LoadResult): number => Object.values(result.cpuMsPerOp ?? {}).reduce((sum, ms) => sum + ms, 0);
+  return [
+    `## CPU per operation (WORKERS=${pass.workers}, ms of user + system time)`,
+    '',
+    'Read from `/proc/<pid>/stat` of every process (workers included) before and after each load; `bench` is the load',
+    'generator (and the direct mysql2 client), `mariadb` the local database server, which also serves the background jobs',
+    'and anything else on the machine. All processes share the same cores, so a path is bound by the sum.',
+    '',
+    `| scenario | ${columns.join(' | ')} | sum |`,
+    `|---|${columns.map(() => '---:|').join('')}---:|`,
+    ...rows.map(([title, result]) => `| ${title} | ${columns.map((name) => cell(result, name)).join(' | ')} | ${total(result).toFixed(2)} |`),
+    '',
+  ];
 }

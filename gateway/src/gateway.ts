@@ -1,8 +1,7 @@
 import { TELEMETRY_DISABLED } from './telemetry-off';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
@@ -11,37 +10,31 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { Fetcher, FetcherHeaders, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, Kind } from 'graphql';
 import type { OperationDefinitionNode } from 'graphql';
-import { STATUS_CODES } from 'node:http';
 import { Agent } from 'undici';
 import { SUBGRAPH_NAMES } from '../../subgraphs/common/src/config';
 import type { Config, SubgraphName } from '../../subgraphs/common/src/config';
 import { createErrorFormatter } from '../../subgraphs/common/src/errors';
 import { HttpError, graphqlRoute, sendJson, startHttpService } from '../../subgraphs/common/src/http';
 import type { HttpService, RequestInfo, Route } from '../../subgraphs/common/src/http';
-import { createLogger } from '../../subgraphs/common/src/logger';
+import { RequestLogging, createLogger } from '../../subgraphs/common/src/logger';
 import { ServiceMetrics } from '../../subgraphs/common/src/metrics';
 import type { Logger } from '../../subgraphs/common/src/logger';
-import { PRINCIPAL_HEADER, REQUEST_ID_HEADER, signPrincipalHeader } from '../../subgraphs/common/src/principal';
+import { signPrincipalHeader } from '../../subgraphs/common/src/principal';
 import type { Principal } from '../../subgraphs/common/src/principal';
 import { schemaDir } from '../../subgraphs/common/src/paths';
-import { TRACE_ID_HEADER, runInTrace, startRequestSpan, traceHeaders, tracingPlugin } from '../../subgraphs/common/src/tracing';
-import type { RequestTrace } from '../../subgraphs/common/src/tracing';
+import { TRACE_ID_HEADER, runInTrace, startRequestSpan, tracingPlugin } from '../../subgraphs/common/src/tracing';
 import { explorerRoutes } from './explorer';
+import { SubgraphDataSource } from './subgraph-data-source';
+import type { UpstreamContext } from './subgraph-data-source';
 import { OperationSafelist, safelistPlugin } from './safelist';
 import { CorsPolicy, RequestRateLimiter, auditPlugin, queryLimits, rateLimitKey } from './hardening';
 import { TokenError, createTokenVerifier } from './jwt';
 
 export const SUPERGRAPH_PATH = join(schemaDir(), 'supergraph.graphql');
 
-export interface GatewayContext {
-  principal: Principal | null;
-  /** Signed once per request and sent on every subgraph fetch of that request. */
-  principalHeader?: string;
-  requestId: string;
-  trace: RequestTrace;
+export interface GatewayContext extends UpstreamContext {
   logger: Logger;
   clientAddress: string;
 }
@@ -86,16 +79,6 @@ function requireAuthentication(introspection: Config['introspection']): ApolloSe
   };
 }
 
-class SigningDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (context.principalHeader) request.http?.headers.set(PRINCIPAL_HEADER, context.principalHeader);
-    if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.trace) {
-      for (const [name, value] of Object.entries(traceHeaders(context.trace.context))) request.http?.headers.set(name, value);
-    }
-  }
-}
-
 function upstreamAgent(config: Config): Agent {
   // Idle sockets are dropped before the subgraphs' keep-alive ends (see SUBGRAPH_KEEP_ALIVE_MS).
   return new Agent({
@@ -103,75 +86,6 @@ function upstreamAgent(config: Config): Agent {
     keepAliveMaxTimeout: config.gatewayUpstreamIdleMs,
     connections: 128,
   });
-}
-
-/**
- * The Fetcher contract Apollo's data source needs (status, ok, headers.get, json, text), served by
- * undici's request API on the keep-alive pool: WHATWG fetch's Request/Response/stream objects were
- * about a fifth of the gateway's CPU per subgraph call.
- */
-export function upstreamFetcher(agent: Agent): Fetcher {
-  return async (url, init) => {
-    const target = new URL(url);
-    const response = await agent.request({
-      origin: target.origin,
-      path: `${target.pathname}${target.search}`,
-      method: (init?.method ?? 'GET') as 'GET' | 'POST',
-      headers: init?.headers,
-      body: init?.body,
-    });
-    const text = await response.body.text();
-    return new BufferedResponse(url, response.statusCode, response.headers, text);
-  };
-}
-
-class BufferedResponse implements FetcherResponse {
-  readonly redirected = false;
-  readonly headers: FetcherHeaders;
-  private consumed = false;
-
-  constructor(
-    readonly url: string,
-    readonly status: number,
-    rawHeaders: Record<string, string | string[] | undefined>,
-    private readonly bodyText: string,
-  ) {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(rawHeaders)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    this.headers = headers as unknown as FetcherHeaders;
-  }
-
-  get ok(): boolean {
-    return this.status >= 200 && this.status <= 299;
-  }
-
-  get statusText(): string {
-    return STATUS_CODES[this.status] ?? '';
-  }
-
-  get bodyUsed(): boolean {
-    return this.consumed;
-  }
-
-  async text(): Promise<string> {
-    this.consumed = true;
-    return this.bodyText;
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = Buffer.from(await this.text());
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-
-  clone(): FetcherResponse {
-    return new BufferedResponse(this.url, this.status, Object.fromEntries(this.headers), this.bodyText);
-  }
 }
 
 function readyUrl(graphqlUrl: string): string {
@@ -202,7 +116,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) =>
-      new SigningDataSource({ url: subgraphUrls[name as SubgraphName] ?? url, fetcher: upstreamFetcher(agent) }),
+      new SubgraphDataSource(subgraphUrls[name as SubgraphName] ?? url ?? '', agent),
     logger,
   });
   const limits = queryLimits(config);
@@ -239,7 +153,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const rateLimiter = new RequestRateLimiter(config.gateway.rateLimitPerMinute);
   const cors = new CorsPolicy(config.gateway.corsOrigins);
 
-  const authenticate = async (authorization: string | undefined, requestLogger: Logger): Promise<Principal | null> => {
+  const authenticate = async (authorization: string | undefined, logging: RequestLogging): Promise<Principal | null> => {
     if (!authorization) return null;
     const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization);
     if (!match?.[1]) throw new HttpError(401, 'UNAUTHENTICATED', 'Authorization must be "Bearer <JWT>"');
@@ -247,33 +161,27 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       return await verifyToken(match[1]);
     } catch (error) {
       if (error instanceof TokenError) {
-        requestLogger.info({ reason: error.message }, 'token refused');
+        logging.logger.info({ reason: error.message }, 'token refused');
         throw new HttpError(401, 'UNAUTHENTICATED', 'Invalid or expired token');
       }
       throw error;
     }
   };
 
-  const createContext = async ({ req, res, requestId, logger: baseLogger }: RequestInfo): Promise<GatewayContext> => {
+  const createContext = async ({ req, res, requestId }: RequestInfo): Promise<GatewayContext> => {
     const requestTrace = startRequestSpan('graphql gateway', req.headers);
     if (requestTrace.span.isRecording()) res.on('close', () => requestTrace.span.end());
     res.setHeader(TRACE_ID_HEADER, requestTrace.traceId);
-    const requestLogger = baseLogger.child({ traceId: requestTrace.traceId });
-    const principal = await authenticate(req.headers.authorization, requestLogger);
+    const anonymousLogging = new RequestLogging(logger, { requestId, traceId: requestTrace.traceId });
+    const principal = await authenticate(req.headers.authorization, anonymousLogging);
     cors.check(req, res, principal);
     await rateLimiter.consume(rateLimitKey(principal, req));
     const clientAddress = req.socket.remoteAddress ?? 'unknown';
-    if (!principal) return { principal: null, requestId, trace: requestTrace, logger: requestLogger, clientAddress };
+    if (!principal) return Object.assign(anonymousLogging, { principal: null, requestId, trace: requestTrace, clientAddress });
     const principalHeader = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
-    return {
-      principal,
-      principalHeader,
-      requestId,
-      trace: requestTrace,
-      clientAddress,
-      // One child logger per request, with every binding at once (pino children are not free).
-      logger: baseLogger.child({ traceId: requestTrace.traceId, role: principal.role, subject: principal.subject }),
-    };
+    // One logger per request, with every binding at once, made only if the request logs.
+    const logging = new RequestLogging(logger, { requestId, traceId: requestTrace.traceId, role: principal.role, subject: principal.subject });
+    return Object.assign(logging, { principal, principalHeader, requestId, trace: requestTrace, clientAddress });
   };
 
   const graphql = graphqlRoute(apollo, createContext, config.gateway.bodyLimitBytes, (context, run) => runInTrace(context.trace.context, run));

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap } from '@apollo/server';
 import type { ApolloServer, BaseContext } from '@apollo/server';
+import { RequestLogging } from './logger';
 import type { Logger } from './logger';
 import { REQUEST_ID_HEADER } from './principal';
 
@@ -191,14 +192,14 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
     const requestId = typeof incomingId === 'string' && /^[\w.-]{1,100}$/.test(incomingId) ? incomingId : randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
     if (draining) res.setHeader('connection', 'close');
-    const requestLogger = logger.child({ requestId });
+    const logging = new RequestLogging(logger, { requestId });
     inFlight += 1;
     res.on('close', () => {
       inFlight -= 1;
       if (draining && inFlight === 0) drained?.();
-      if (requestLogger.isLevelEnabled('debug')) {
+      if (logger.isLevelEnabled('debug')) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        requestLogger.debug({ method: req.method, path: url.pathname, status: res.statusCode, ms }, 'request');
+        logging.logger.debug({ method: req.method, path: url.pathname, status: res.statusCode, ms }, 'request');
       }
     });
     const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
@@ -216,7 +217,9 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
       res,
       url,
       requestId,
-      logger: requestLogger,
+      get logger() {
+        return logging.logger;
+      },
       params: match.params,
       body: () => (bodyPromise ??= readBody(req, bodyLimit)),
     };
@@ -231,7 +234,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Htt
           sendGraphQLError(res, error.status, error.code, error.message, error.headers, error.details);
           return;
         }
-        requestLogger.error({ err: error }, 'request failed');
+        logging.logger.error({ err: error }, 'request failed');
         sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       });
   });

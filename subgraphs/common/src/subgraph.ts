@@ -9,7 +9,7 @@ import type { DataSourceSpec } from './data-source';
 import { createErrorFormatter } from './errors';
 import { HttpError, graphqlRoute, sendJson, startHttpService } from './http';
 import type { HttpService, Route } from './http';
-import { createLogger } from './logger';
+import { RequestLogging, createLogger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { runInTrace, startRequestSpan, tracingPlugin } from './tracing';
 import { OutboxMessageEntity } from './outbox/outbox-message.entity';
@@ -123,14 +123,15 @@ export async function startSubgraph<Services, Loaders>(
       );
       const requestTrace = startRequestSpan(`graphql ${definition.name}`, request.req.headers, { 'guthaben.subgraph': definition.name });
       if (requestTrace.span.isRecording()) request.res.on('close', () => requestTrace.span.end());
-      return {
+      // One logger per request, with every binding at once, made only if the request logs.
+      const logging = new RequestLogging(logger, { requestId: request.requestId, traceId: requestTrace.traceId, role: principal.role, subject: principal.subject });
+      return Object.assign(logging, {
         principal,
         requestId: request.requestId,
         trace: requestTrace,
-        logger: request.logger.child({ traceId: requestTrace.traceId, role: principal.role, subject: principal.subject }),
         services,
         loaders: definition.createLoaders(services),
-      };
+      });
     } catch (error) {
       if (error instanceof PrincipalError) {
         request.logger.warn({ reason: error.message }, 'request without a valid gateway signature refused');

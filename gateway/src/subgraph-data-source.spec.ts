@@ -1,0 +1,101 @@
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GraphQLError } from 'graphql';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { Agent } from 'undici';
+import { PRINCIPAL_HEADER, REQUEST_ID_HEADER } from '../../subgraphs/common/src/principal';
+import { startRequestSpan } from '../../subgraphs/common/src/tracing';
+import { SubgraphDataSource } from './subgraph-data-source';
+import type { UpstreamContext } from './subgraph-data-source';
+
+interface Seen {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A loopback subgraph stand-in that answers with what the test sets and records what it got. */
+async function upstream(answer: { status: number; contentType: string; body: string }): Promise<{ url: string; seen: Seen[]; server: Server }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      seen.push({ headers: req.headers, body });
+      res.writeHead(answer.status, { 'content-type': answer.contentType });
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, seen, server };
+}
+
+function fetchOptions(context: UpstreamContext): GraphQLDataSourceProcessOptions<UpstreamContext> {
+  return {
+    kind: 'incoming operation',
+    request: { query: 'query Q__accounts__0 { brands { code } }', operationName: 'Q__accounts__0', variables: { id: 'x' } },
+    context,
+  } as unknown as GraphQLDataSourceProcessOptions<UpstreamContext>;
+}
+
+describe('SubgraphDataSource', () => {
+  const agent = new Agent();
+  const servers: Server[] = [];
+  afterAll(async () => {
+    for (const server of servers) await new Promise((resolve) => server.close(resolve));
+    await agent.close();
+  });
+
+  const context = (): UpstreamContext => ({
+    principal: { role: 'operator', subject: 'o' },
+    principalHeader: 'signed.principal.header',
+    requestId: 'req-1',
+    trace: startRequestSpan('test', {}),
+  });
+
+  it('sends the operation as JSON with the signed principal, request id and trace context', async () => {
+    const { url, seen, server } = await upstream({ status: 200, contentType: 'application/json; charset=utf-8', body: '{"data":{"brands":[]}}' });
+    servers.push(server);
+    const requestContext = context();
+    const response = await new SubgraphDataSource(url, agent).process(fetchOptions(requestContext));
+    expect(response).toEqual({ data: { brands: [] } });
+    expect(seen).toHaveLength(1);
+    expect(JSON.parse(seen[0]!.body)).toEqual({ query: 'query Q__accounts__0 { brands { code } }', operationName: 'Q__accounts__0', variables: { id: 'x' } });
+    expect(seen[0]!.headers['content-type']).toBe('application/json');
+    expect(seen[0]!.headers[PRINCIPAL_HEADER]).toBe('signed.principal.header');
+    expect(seen[0]!.headers[REQUEST_ID_HEADER]).toBe('req-1');
+    expect(seen[0]!.headers.traceparent).toMatch(new RegExp(`^00-${requestContext.trace.traceId}-[0-9a-f]{16}-0[01]$`));
+  });
+
+  it('turns a refusal into the GraphQL error Apollo would raise, with the status and the subgraph body', async () => {
+    const { url, server } = await upstream({ status: 401, contentType: 'application/json', body: '{"errors":[{"message":"no principal"}]}' });
+    servers.push(server);
+    const failure = await new SubgraphDataSource(url, agent).process(fetchOptions(context())).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GraphQLError);
+    expect((failure as GraphQLError).message).toBe('401: Unauthorized');
+    expect((failure as GraphQLError).extensions).toEqual({
+      code: 'UNAUTHENTICATED',
+      response: { url, status: 401, statusText: 'Unauthorized', body: { errors: [{ message: 'no principal' }] } },
+    });
+  });
+
+  it('keeps a non-JSON error body as text and refuses a 200 that is not a JSON object', async () => {
+    const broken = await upstream({ status: 502, contentType: 'text/plain', body: 'bad gateway' });
+    servers.push(broken.server);
+    const failure = (await new SubgraphDataSource(broken.url, agent).process(fetchOptions(context())).catch((error: unknown) => error)) as GraphQLError;
+    expect(failure.message).toBe('502: Bad Gateway');
+    expect(failure.extensions.code).toBeUndefined();
+    expect((failure.extensions.response as { body: unknown }).body).toBe('bad gateway');
+
+    const html = await upstream({ status: 200, contentType: 'text/html', body: '<html></html>' });
+    servers.push(html.server);
+    await expect(new SubgraphDataSource(html.url, agent).process(fetchOptions(context()))).rejects.toThrow('Expected JSON response body');
+  });
+
+  it('sends no principal header for an anonymous request', async () => {
+    const { url, seen, server } = await upstream({ status: 200, contentType: 'application/json', body: '{"data":null}' });
+    servers.push(server);
+    await new SubgraphDataSource(url, agent).process(fetchOptions({ principal: null, requestId: 'req-2', trace: startRequestSpan('test', {}) }));
+    expect(seen[0]!.headers[PRINCIPAL_HEADER]).toBeUndefined();
+  });
+});

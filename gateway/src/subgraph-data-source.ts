@@ -1,0 +1,68 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { STATUS_CODES } from 'node:http';
+import type { Agent } from 'undici';
+import { PRINCIPAL_HEADER, REQUEST_ID_HEADER } from '../../subgraphs/common/src/principal';
+import type { Principal } from '../../subgraphs/common/src/principal';
+import { traceHeaders } from '../../subgraphs/common/src/tracing';
+import type { RequestTrace } from '../../subgraphs/common/src/tracing';
+
+/** What a fetch needs from the gateway's request context. */
+export interface UpstreamContext {
+  principal: Principal | null;
+  /** Signed once per request and sent on every subgraph fetch of that request. */
+  principalHeader?: string;
+  requestId: string;
+  trace: RequestTrace;
+}
+
+type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource<UpstreamContext>['process']>>;
+
+/**
+ * Sends a query plan's fetches to one subgraph over undici's keep-alive pool, with the request's
+ * signed principal, request id and trace context. It implements Apollo's data source contract
+ * itself instead of extending RemoteGraphQLDataSource: that one builds node-fetch Headers and a
+ * Request object for every fetch (only used for error hooks) and wants a WHATWG-style response,
+ * several percent of the gateway's CPU per subgraph call (profiled under the bench). Errors look
+ * like Apollo's, so the gateway reports a failing subgraph as before.
+ */
+export class SubgraphDataSource implements GraphQLDataSource<UpstreamContext> {
+  private readonly origin: string;
+  private readonly path: string;
+
+  constructor(
+    readonly url: string,
+    private readonly agent: Agent,
+  ) {
+    const target = new URL(url);
+    this.origin = target.origin;
+    this.path = `${target.pathname}${target.search}`;
+  }
+
+  async process({ request, context }: GraphQLDataSourceProcessOptions<UpstreamContext>): Promise<GatewayGraphQLResponse> {
+    if (!request.query) throw new Error('Missing query');
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (context?.principalHeader) headers[PRINCIPAL_HEADER] = context.principalHeader;
+    if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
+    if (context?.trace) Object.assign(headers, traceHeaders(context.trace.context));
+    const { http: _http, ...payload } = request;
+    const response = await this.agent.request({ origin: this.origin, path: this.path, method: 'POST', headers, body: JSON.stringify(payload) });
+    const text = await response.body.text();
+    const contentType = response.headers['content-type'];
+    const isJson =
+      typeof contentType === 'string' && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'));
+    const body: unknown = isJson ? JSON.parse(text) : text;
+    if (response.statusCode < 200 || response.statusCode > 299) throw this.errorFromStatus(response.statusCode, body);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error(`Expected JSON response body, but received: ${text.slice(0, 200)}`);
+    return body as GatewayGraphQLResponse;
+  }
+
+  /** The error RemoteGraphQLDataSource raises for a non-2xx answer, so the gateway reports it the same way. */
+  private errorFromStatus(status: number, body: unknown): GraphQLError {
+    const statusText = STATUS_CODES[status] ?? '';
+    const extensions: Record<string, unknown> = { response: { url: this.url, status, statusText, body } };
+    if (status === 401) extensions.code = 'UNAUTHENTICATED';
+    else if (status === 403) extensions.code = 'FORBIDDEN';
+    return new GraphQLError(`${status}: ${statusText}`, { extensions });
+  }
+}
