@@ -19,9 +19,10 @@ async function transaction(connection: PoolConnection, work: () => Promise<void>
 
 /**
  * The database limit for scenario 3: the charging session's two transactions (start: lock the
- * account, check the session id, insert the session, reserve; terminate: lock session and account,
- * debit, write the ledger entry, close the session) sent straight through mysql2, no HTTP, no
- * GraphQL, at the same concurrency as the scenario.
+ * account, check the session id, read the booked options, insert the session, reserve; terminate:
+ * lock session and account, debit, write the ledger entry, close the session), the same 14
+ * statements the accounts service sends, straight through mysql2, no HTTP, no GraphQL, at the same
+ * concurrency as the scenario.
  */
 export async function runDirectCharging(
   serverUrl: string,
@@ -49,6 +50,8 @@ export async function runDirectCharging(
             await transaction(connection, async () => {
               await connection.query('SELECT id, balance_cents, reserved_cents, status FROM account WHERE id = ? FOR UPDATE', [account.id]);
               await connection.query('SELECT id FROM charging_session WHERE id = ?', [sessionId]);
+              // Options the account has booked may cover the service (then it is free): read on every start.
+              await connection.query("SELECT * FROM account_option WHERE account_id = ? AND status = 'ACTIVE' ORDER BY booked_at, id", [account.id]);
               const now = new Date();
               await connection.query(
                 `INSERT INTO charging_session (id, account_id, service, status, zero_rated, unit_price_cents, granted_units, last_granted_units,

@@ -22,6 +22,11 @@ export function isSqlite(dataSource: DataSource): boolean {
   return dataSource.options.type === 'better-sqlite3';
 }
 
+/** MariaDB/MySQL lock rows (SELECT … FOR UPDATE); embedded SQLite has none and queues its transactions instead. */
+export function hasRowLocks(dataSource: DataSource): boolean {
+  return !isSqlite(dataSource);
+}
+
 /** Creates the database on the MySQL/MariaDB server if it is missing; SQLite creates its file itself. */
 export async function ensureDatabaseExists(target: DatabaseTarget): Promise<void> {
   if (target.kind === 'sqlite') {
@@ -82,7 +87,10 @@ export function buildDataSourceOptions(spec: DataSourceSpec): DataSourceOptions 
     supportBigNumbers: true,
     bigNumberStrings: true,
     poolSize: spec.poolSize,
-    extra: { connectionLimit: spec.poolSize, enableKeepAlive: true },
+    // trace: false stops mysql2's promise wrapper from capturing a stack trace for every statement
+    // (about 4% of a subgraph's CPU on the charging path); TypeORM's QueryFailedError still carries
+    // the caller's async stack.
+    extra: { connectionLimit: spec.poolSize, enableKeepAlive: true, trace: false },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, SelectQueryBuilder, ObjectLiteral } from 'typeorm';
-import { isSqlite } from './data-source';
+import { hasRowLocks, isSqlite } from './data-source';
 
 const RETRYABLE_MYSQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 const MAX_ATTEMPTS = 5;
@@ -23,7 +23,7 @@ export class TransactionRunner {
   constructor(private readonly dataSource: DataSource) {}
 
   get usesRowLocks(): boolean {
-    return !isSqlite(this.dataSource);
+    return hasRowLocks(this.dataSource);
   }
 
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

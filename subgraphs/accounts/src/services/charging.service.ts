@@ -2,6 +2,7 @@ import type { EntityManager, Repository } from 'typeorm';
 import { isDuplicateKeyError } from '../../../common/src/data-source';
 import { LessThanOrEqual } from 'typeorm';
 import type { Clock } from '../../../common/src/clock';
+import { EntitySql } from '../../../common/src/entity-sql';
 import { DomainError, badInput, notFound } from '../../../common/src/errors';
 import type { TransactionRunner } from '../../../common/src/transaction';
 import { AccountEntity } from '../entities/account.entity';
@@ -80,6 +81,9 @@ function assertSessionId(sessionId: string): string {
  */
 export class ChargingService {
   private tariffOverride: TariffOverride | undefined;
+  // Each start and terminate reads and writes the same few rows: statements built once, not per call.
+  private readonly accountRows: EntitySql<AccountEntity>;
+  private readonly sessionRows: EntitySql<ChargingSessionEntity>;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -88,7 +92,10 @@ export class ChargingService {
     private readonly rules: ChargingRules,
     private readonly clock: Clock,
     private readonly validity?: ValidityService,
-  ) {}
+  ) {
+    this.accountRows = EntitySql.of(sessions.manager.dataSource, AccountEntity);
+    this.sessionRows = EntitySql.of(sessions.manager.dataSource, ChargingSessionEntity);
+  }
 
   setTariffOverride(override: TariffOverride): void {
     this.tariffOverride = override;
@@ -106,8 +113,7 @@ export class ChargingService {
     try {
       return await this.transactions.run(async (manager) => {
         const account = await this.ledger.lockAccount(manager, accountId);
-        const sessions = manager.getRepository(ChargingSessionEntity);
-        const existing = await sessions.findOneBy({ id: input.sessionId });
+        const existing = await this.sessionRows.findById(manager, input.sessionId);
         if (existing) {
           if (existing.accountId !== account.id || existing.service !== input.service) {
             throw new DomainError('CONFLICT', `Session ${input.sessionId} already exists for another account or service`);
@@ -134,7 +140,7 @@ export class ChargingService {
           granted = Math.min(input.requestedUnits, affordable);
         }
         const reserve = granted * tariff.unitPriceCents;
-        const session = sessions.create({
+        const session = manager.getRepository(ChargingSessionEntity).create({
           id: input.sessionId,
           accountId: account.id,
           service: input.service,
@@ -154,7 +160,7 @@ export class ChargingService {
           endedAt: null,
           updatedAt: now,
         });
-        await sessions.insert(session);
+        await this.sessionRows.insert(manager, session);
         // Option-covered use needs no credit but is still a chargeable connection (validity rules count it).
         if (!tariff.zeroRated || tariff.coveredByOption) {
           account.reservedCents += reserve;
@@ -264,7 +270,7 @@ export class ChargingService {
       for (const candidate of stale) {
         const closed = await this.transactions.run(async (manager) => {
           const account = await this.ledger.lockAccount(manager, candidate.accountId);
-          const session = await manager.getRepository(ChargingSessionEntity).findOneBy({ id: candidate.id });
+          const session = await this.sessionRows.findById(manager, candidate.id);
           if (!session || session.status !== 'OPEN' || session.expiresAt.getTime() > now.getTime()) return false;
           await this.close(manager, account, session, 'EXPIRED');
           return true;
@@ -335,13 +341,15 @@ export class ChargingService {
   ): Promise<{ account: AccountEntity; session: ChargingSessionEntity }> {
     // Locks the session's account in one statement: the subquery is a plain (non-locking) read, so
     // the lock order stays account first, as everywhere else.
-    const account = await this.transactions
-      .forUpdate(manager.getRepository(AccountEntity).createQueryBuilder('account'))
-      .where('account.id = (SELECT session.account_id FROM charging_session session WHERE session.id = :sessionId)', { sessionId })
-      .getOne();
+    const account = await this.accountRows.findByIdSubquery(
+      manager,
+      'SELECT session.account_id FROM charging_session session WHERE session.id = ?',
+      [sessionId],
+      { forUpdate: true },
+    );
     if (!account) throw notFound('Charging session', sessionId);
     // Read under the account lock: every change to a session happens under that lock.
-    const session = await manager.getRepository(ChargingSessionEntity).findOneBy({ id: sessionId });
+    const session = await this.sessionRows.findById(manager, sessionId);
     if (!session) throw notFound('Charging session', sessionId);
     return { account, session };
   }
@@ -380,39 +388,33 @@ export class ChargingService {
   private async saveAccount(manager: EntityManager, account: AccountEntity, now: Date): Promise<void> {
     if (account.reservedCents < 0) throw new Error(`reservation of account ${account.id} would go below zero`);
     account.updatedAt = now;
-    await manager.getRepository(AccountEntity).update(
-      { id: account.id },
-      {
-        reservedCents: account.reservedCents,
-        status: account.status,
-        statusChangedAt: account.statusChangedAt,
-        validUntil: account.validUntil,
-        lastTopUpAt: account.lastTopUpAt,
-        lastChargeableUseAt: account.lastChargeableUseAt,
-        updatedAt: now,
-      },
-    );
+    await this.accountRows.updateById(manager, account.id, {
+      reservedCents: account.reservedCents,
+      status: account.status,
+      statusChangedAt: account.statusChangedAt,
+      validUntil: account.validUntil,
+      lastTopUpAt: account.lastTopUpAt,
+      lastChargeableUseAt: account.lastChargeableUseAt,
+      updatedAt: now,
+    });
   }
 
   /** A plain UPDATE of the session's mutable columns (`save` would SELECT the row first). */
   private async saveSession(manager: EntityManager, session: ChargingSessionEntity): Promise<void> {
-    await manager.getRepository(ChargingSessionEntity).update(
-      { id: session.id },
-      {
-        status: session.status,
-        usedUnits: session.usedUnits,
-        grantedUnits: session.grantedUnits,
-        lastGrantedUnits: session.lastGrantedUnits,
-        finalGrant: session.finalGrant,
-        lowBalance: session.lowBalance,
-        reservedCents: session.reservedCents,
-        chargedCents: session.chargedCents,
-        lastRequestNumber: session.lastRequestNumber,
-        expiresAt: session.expiresAt,
-        endedAt: session.endedAt,
-        updatedAt: session.updatedAt,
-      },
-    );
+    await this.sessionRows.updateById(manager, session.id, {
+      status: session.status,
+      usedUnits: session.usedUnits,
+      grantedUnits: session.grantedUnits,
+      lastGrantedUnits: session.lastGrantedUnits,
+      finalGrant: session.finalGrant,
+      lowBalance: session.lowBalance,
+      reservedCents: session.reservedCents,
+      chargedCents: session.chargedCents,
+      lastRequestNumber: session.lastRequestNumber,
+      expiresAt: session.expiresAt,
+      endedAt: session.endedAt,
+      updatedAt: session.updatedAt,
+    });
   }
 
   private async accountIdForMsisdn(msisdn: string): Promise<string> {

@@ -1,6 +1,7 @@
 import type { EntityManager, Repository } from 'typeorm';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../../common/src/clock';
+import { EntitySql } from '../../../common/src/entity-sql';
 import { DomainError, badInput, notFound } from '../../../common/src/errors';
 import { assertCents, assertPositiveCents } from '../../../common/src/money';
 import { enqueueOutboxMessage } from '../../../common/src/outbox/outbox.service';
@@ -107,13 +108,19 @@ export function safeIntegerFromDatabase(value: unknown): number {
 export class LedgerService {
   private readonly creditListeners: CreditListener[] = [];
   private topUpHook: TopUpHook | undefined;
+  // Every posting locks, appends and rewrites one row: statements built once, not per call.
+  private readonly accountRows: EntitySql<AccountEntity>;
+  private readonly entryRows: EntitySql<LedgerEntryEntity>;
 
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly entries: Repository<LedgerEntryEntity>,
     private readonly clock: Clock,
     private readonly rules: ChargingRules,
-  ) {}
+  ) {
+    this.accountRows = EntitySql.of(entries.manager.dataSource, AccountEntity);
+    this.entryRows = EntitySql.of(entries.manager.dataSource, LedgerEntryEntity);
+  }
 
   onCredit(listener: CreditListener): void {
     this.creditListeners.push(listener);
@@ -137,10 +144,7 @@ export class LedgerService {
 
   /** SELECT … FOR UPDATE on the account row: every change of balance or reservation goes through here first. */
   async lockAccount(manager: EntityManager, accountId: string): Promise<AccountEntity> {
-    const account = await this.transactions
-      .forUpdate(manager.getRepository(AccountEntity).createQueryBuilder('account'))
-      .where('account.id = :id', { id: accountId })
-      .getOne();
+    const account = await this.accountRows.findById(manager, accountId, { forUpdate: true });
     if (!account) throw notFound('Account', accountId);
     return account;
   }
@@ -178,23 +182,20 @@ export class LedgerService {
       reason: input.reason,
       createdAt: now,
     });
-    await entries.insert(entry);
+    await this.entryRows.insert(manager, entry);
     account.balanceCents = balanceAfter;
     account.updatedAt = now;
     if (input.kind === 'TOP_UP') account.lastTopUpAt = now;
     if (account.reservedCents < 0) throw new Error(`reservation of account ${account.id} would go below zero`);
     // The locked in-memory copy is the truth: its reservation and last use go in the same write, so
     // a caller that also released a reservation needs no second UPDATE of the account.
-    await manager.getRepository(AccountEntity).update(
-      { id: account.id },
-      {
-        balanceCents: balanceAfter,
-        reservedCents: account.reservedCents,
-        lastChargeableUseAt: account.lastChargeableUseAt,
-        lastTopUpAt: account.lastTopUpAt,
-        updatedAt: now,
-      },
-    );
+    await this.accountRows.updateById(manager, account.id, {
+      balanceCents: balanceAfter,
+      reservedCents: account.reservedCents,
+      lastChargeableUseAt: account.lastChargeableUseAt,
+      lastTopUpAt: account.lastTopUpAt,
+      updatedAt: now,
+    });
     await this.triggerAutoTopUp(manager, account, balanceAfter - input.amountCents, input.reference);
     if (input.amountCents > 0) {
       for (const listener of this.creditListeners) await listener(manager, account, entry);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager, Repository } from 'typeorm';
 import { In, LessThanOrEqual } from 'typeorm';
 import type { Clock } from '../../../common/src/clock';
+import { EntitySql } from '../../../common/src/entity-sql';
 import { DomainError, badInput, notFound } from '../../../common/src/errors';
 import type { TransactionRunner } from '../../../common/src/transaction';
 import type { AccountEntity } from '../entities/account.entity';
@@ -139,11 +140,14 @@ export class OptionService {
    */
   async tariffFor(manager: EntityManager, account: AccountEntity, service: ChargingService, base: Tariff): Promise<Tariff> {
     if (base.zeroRated) return base;
-    // One read serves both the renewals that are due and the coverage check after them.
-    const active = await manager.getRepository(AccountOptionEntity).find({
-      where: { accountId: account.id, status: 'ACTIVE' },
-      order: { bookedAt: 'ASC', id: 'ASC' },
-    });
+    // One read serves both the renewals that are due and the coverage check after them; it runs on
+    // every charged session start, so its statement is built once.
+    const active = await EntitySql.of(manager.dataSource, AccountOptionEntity).findWhere(
+      manager,
+      'account_id = ? AND status = ?',
+      [account.id, 'ACTIVE'],
+      'booked_at ASC, id ASC',
+    );
     const now = this.clock.now();
     await this.renewLocked(manager, account, active.filter((option) => option.periodEnd.getTime() <= now.getTime()));
     const covered = active.some((option) => option.status === 'ACTIVE' && option.covers.split(',').includes(service));
