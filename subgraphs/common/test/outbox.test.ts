@@ -6,6 +6,7 @@ import { OutboxMessageEntity } from '../src/outbox/outbox-message.entity';
 import { OutboxRelay, enqueueOutboxMessage } from '../src/outbox/outbox.service';
 import type { OutboxMessage } from '../src/outbox/outbox.service';
 import { createOutboxTable } from '../src/outbox/outbox-table.migration-helper';
+import { eventually } from '../src/testing/eventually';
 import { createTestConfig, testDatabaseKind } from '../src/testing/test-database';
 import { TransactionRunner } from '../src/transaction';
 
@@ -99,4 +100,34 @@ describe(`outbox relay on ${testDatabaseKind()}`, () => {
     expect(seen.size).toBe(40);
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
   });
+
+  it('drains a backlog batch after batch without waiting the poll interval, and claims each batch in one statement', async () => {
+    await enqueue(17);
+    const delivered: string[] = [];
+    // A poll interval far longer than the test may take: only back-to-back passes can deliver all in time.
+    const relay = new OutboxRelay(transactions, { credit: async (message) => void delivered.push(message.dedupeKey) }, clock, logger, {
+      batchSize: 5,
+      pollMs: 60_000,
+    });
+    // Every statement of either driver goes through its query runner's query(): count the lease claims.
+    const runner = Object.getPrototypeOf(dataSource.createQueryRunner()) as { query: (...args: unknown[]) => Promise<unknown> };
+    const query = runner.query;
+    const leaseUpdates: string[] = [];
+    const spy = jest.spyOn(runner, 'query').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      const sql = String(args[0]);
+      if (/^UPDATE/i.test(sql) && sql.includes('lease_until') && !sql.includes('delivered_at')) leaseUpdates.push(sql);
+      return query.apply(this, args);
+    });
+    const stop = relay.start();
+    try {
+      await eventually(async () => delivered.length === 17, 'all 17 messages delivered', 10_000);
+    } finally {
+      await stop();
+      spy.mockRestore();
+    }
+    expect(new Set(delivered).size).toBe(17);
+    // Four passes with messages (5 + 5 + 5 + 2), one lease UPDATE each.
+    expect(leaseUpdates).toHaveLength(4);
+  });
 });
+

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull, LessThanOrEqual } from 'typeorm';
+import { In, IsNull, LessThanOrEqual } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
@@ -140,9 +140,8 @@ export class OutboxRelay {
       const rows = await query.getMany();
       if (rows.length === 0) return [];
       const leaseUntil = new Date(now.getTime() + this.leaseMs);
-      for (const row of rows) {
-        await repository.update({ id: row.id }, { leaseOwner: this.owner, leaseUntil });
-      }
+      // One statement for the whole batch: the rows are locked (or, on SQLite, the writer is ours).
+      await repository.update({ id: In(rows.map((row) => row.id)) }, { leaseOwner: this.owner, leaseUntil });
       return rows;
     });
   }
@@ -155,17 +154,25 @@ export class OutboxRelay {
     return { count, oldest: oldest?.createdAt ?? null };
   }
 
-  /** Polls until stopped; stopping waits for the pass in progress. */
+  /**
+   * Polls until stopped; stopping waits for the pass in progress. After a full batch the next pass
+   * starts at once, so a backlog (a burst of paid top-ups) drains at delivery speed instead of one
+   * batch per poll interval; an idle or failing relay waits the interval.
+   */
   start(): () => Promise<void> {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     let current: Promise<unknown> = Promise.resolve();
     const loop = (): void => {
       if (stopped) return;
+      let backlog = false;
       current = this.runOnce()
+        .then(({ delivered, failed }) => {
+          backlog = failed === 0 && delivered >= this.batchSize;
+        })
         .catch((error: unknown) => this.logger.error({ err: error }, 'outbox relay pass failed'))
         .finally(() => {
-          if (!stopped) timer = setTimeout(loop, this.pollMs);
+          if (!stopped) timer = setTimeout(loop, backlog ? 0 : this.pollMs);
         });
     };
     loop();
