@@ -397,37 +397,64 @@ function percentile(sorted: number[], p: number): number {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/**
- * CPU time (user + system, ms) of each service so far, its forked workers included, from /proc:
- * per-operation CPU is steadier than throughput on a shared machine and says which process a
- * scenario costs. The bench process itself (load generator, direct mysql2) counts as `bench`, a
- * local MariaDB/MySQL server as `mariadb`.
- */
-function cpuMsPerService(stack: Stack, systemOnly = false): Record<string, number> {
-  const ticks = (pid: number): number => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[11]) + Number(fields[12]) + (systemOnly ? -Number(fields[11]) : 0);
-    } catch {
-      return 0;
-    }
-  };
-  const listed = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' })
+interface ProcessRow {
+  pid: number;
+  ppid: number;
+  rssKiB: number;
+  command: string;
+}
+
+function listProcesses(): ProcessRow[] {
+  return execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss=,comm='], { encoding: 'utf8' })
     .trim()
     .split('\n')
-    .map((line) => line.trim().split(/\s+/));
-  const rows = listed.map(([pid, ppid]) => [Number(pid), Number(ppid)] as [number, number]);
-  const result: Record<string, number> = { bench: ticks(process.pid) };
+    .map((line) => {
+      const [pid, ppid, rss, command] = line.trim().split(/\s+/);
+      return { pid: Number(pid), ppid: Number(ppid), rssKiB: Number(rss), command: command ?? '' };
+    });
+}
+
+/** Each service's processes: its primary and the workers it forked. */
+function processesPerService(stack: Stack, rows: readonly ProcessRow[]): [string, ProcessRow[]][] {
+  return children(stack).map(([name, child]) => [name, rows.filter(({ pid, ppid }) => pid === child.pid || ppid === child.pid)]);
+}
+
+interface CpuSample {
+  /** user + system, ms */
+  total: Record<string, number>;
+  system: Record<string, number>;
+}
+
+/**
+ * CPU time of each service so far, its forked workers included, from /proc: per-operation CPU is
+ * steadier than throughput on a shared machine and says which process a scenario costs. The bench
+ * process itself (load generator, direct mysql2) counts as `bench`, a local MariaDB/MySQL server as
+ * `mariadb`.
+ */
+function sampleCpu(stack: Stack): CpuSample {
+  const sample: CpuSample = { total: {}, system: {} };
+  const add = (name: string, pids: readonly number[]): void => {
+    for (const pid of pids) {
+      let fields: string[];
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      } catch {
+        continue; // a worker that exited since ps listed it
+      }
+      const user = (Number(fields[11]) * 1000) / CLOCK_TICKS_PER_SECOND;
+      const system = (Number(fields[12]) * 1000) / CLOCK_TICKS_PER_SECOND;
+      sample.total[name] = (sample.total[name] ?? 0) + user + system;
+      sample.system[name] = (sample.system[name] ?? 0) + system;
+    }
+  };
+  const rows = listProcesses();
+  add('bench', [process.pid]);
   // A local database server is on the same cores: its share of each operation belongs in the picture.
-  const database = listed.filter(([, , command]) => command === 'mariadbd' || command === 'mysqld');
-  if (database.length > 0) result.mariadb = database.reduce((sum, [pid]) => sum + ticks(Number(pid)), 0);
-  for (const [name, child] of children(stack)) {
-    const own = rows.filter(([pid, ppid]) => pid === child.pid || ppid === child.pid);
-    result[name] = own.reduce((sum, [pid]) => sum + ticks(pid), 0);
-  }
-  for (const key of Object.keys(result)) result[key] = (result[key]! * 1000) / CLOCK_TICKS_PER_SECOND;
-  return result;
+  const database = rows.filter(({ command }) => command === 'mariadbd' || command === 'mysqld');
+  if (database.length > 0) add('mariadb', database.map(({ pid }) => pid));
+  for (const [name, own] of processesPerService(stack, rows)) add(name, own.map(({ pid }) => pid));
+  return sample;
 }
 
 function load(stack: Stack, scenario: Scenario, next: NextOperation, target: Target, durationS: number): Promise<LoadResult> {
@@ -435,17 +462,16 @@ function load(stack: Stack, scenario: Scenario, next: NextOperation, target: Tar
 }
 
 async function withCpu(stack: Stack, run: () => Promise<LoadResult>): Promise<LoadResult> {
-  const cpuBefore = cpuMsPerService(stack);
-  const sysBefore = cpuMsPerService(stack, true);
+  const before = sampleCpu(stack);
   const result = await run();
-  const cpuAfter = cpuMsPerService(stack);
-  const sysAfter = cpuMsPerService(stack, true);
+  const after = sampleCpu(stack);
+  const operations = Math.max(1, result.operations);
   const cpuMsPerOp: Record<string, number> = {};
   const sysMsPerOp: Record<string, number> = {};
-  for (const [name, ms] of Object.entries(cpuAfter)) {
-    const spent = ms - (cpuBefore[name] ?? 0);
-    if (spent > 0) cpuMsPerOp[name] = spent / Math.max(1, result.operations);
-    sysMsPerOp[name] = ((sysAfter[name] ?? 0) - (sysBefore[name] ?? 0)) / Math.max(1, result.operations);
+  for (const [name, ms] of Object.entries(after.total)) {
+    const spent = ms - (before.total[name] ?? 0);
+    if (spent > 0) cpuMsPerOp[name] = spent / operations;
+    sysMsPerOp[name] = ((after.system[name] ?? 0) - (before.system[name] ?? 0)) / operations;
   }
   return { ...result, cpuMsPerOp, sysMsPerOp };
 }
@@ -608,16 +634,7 @@ async function stopStack(stack: Stack): Promise<void> {
 
 /** RSS of each service: its primary plus the workers it forked. */
 function rssPerService(stack: Stack): Record<string, number> {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number, number]);
-  const result: Record<string, number> = {};
-  for (const [name, child] of children(stack)) {
-    const own = rows.filter(([pid, ppid]) => pid === child.pid || ppid === child.pid);
-    result[name] = own.reduce((sum, [, , rss]) => sum + rss * 1024, 0);
-  }
-  return result;
+  return Object.fromEntries(processesPerService(stack, listProcesses()).map(([name, own]) => [name, own.reduce((sum, { rssKiB }) => sum + rssKiB * 1024, 0)]));
 }
 
 /** RSS and V8 heap used of every process right after a full garbage collection (single-process services only). */

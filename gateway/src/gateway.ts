@@ -79,6 +79,11 @@ function requireAuthentication(introspection: Config['introspection']): ApolloSe
   };
 }
 
+function requiredUrl(subgraph: string, url: string | undefined): string {
+  if (!url) throw new Error(`subgraph ${subgraph} has no URL in the supergraph or the configuration`);
+  return url;
+}
+
 function upstreamAgent(config: Config): Agent {
   // Idle sockets are dropped before the subgraphs' keep-alive ends (see SUBGRAPH_KEEP_ALIVE_MS).
   return new Agent({
@@ -116,7 +121,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(subgraphUrls[name as SubgraphName] ?? url ?? '', agent),
+      new SubgraphDataSource(requiredUrl(name, subgraphUrls[name as SubgraphName] ?? url), agent),
     logger,
   });
   const limits = queryLimits(config);
@@ -153,7 +158,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const rateLimiter = new RequestRateLimiter(config.gateway.rateLimitPerMinute);
   const cors = new CorsPolicy(config.gateway.corsOrigins);
 
-  const authenticate = async (authorization: string | undefined, logging: RequestLogging): Promise<Principal | null> => {
+  const authenticate = async (authorization: string | undefined, bindings: Record<string, unknown>): Promise<Principal | null> => {
     if (!authorization) return null;
     const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization);
     if (!match?.[1]) throw new HttpError(401, 'UNAUTHENTICATED', 'Authorization must be "Bearer <JWT>"');
@@ -161,7 +166,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       return await verifyToken(match[1]);
     } catch (error) {
       if (error instanceof TokenError) {
-        logging.logger.info({ reason: error.message }, 'token refused');
+        logger.child(bindings).info({ reason: error.message }, 'token refused');
         throw new HttpError(401, 'UNAUTHENTICATED', 'Invalid or expired token');
       }
       throw error;
@@ -172,15 +177,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const requestTrace = startRequestSpan('graphql gateway', req.headers);
     if (requestTrace.span.isRecording()) res.on('close', () => requestTrace.span.end());
     res.setHeader(TRACE_ID_HEADER, requestTrace.traceId);
-    const anonymousLogging = new RequestLogging(logger, { requestId, traceId: requestTrace.traceId });
-    const principal = await authenticate(req.headers.authorization, anonymousLogging);
+    const bindings = { requestId, traceId: requestTrace.traceId };
+    const principal = await authenticate(req.headers.authorization, bindings);
     cors.check(req, res, principal);
     await rateLimiter.consume(rateLimitKey(principal, req));
     const clientAddress = req.socket.remoteAddress ?? 'unknown';
-    if (!principal) return Object.assign(anonymousLogging, { principal: null, requestId, trace: requestTrace, clientAddress });
-    const principalHeader = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
     // One logger per request, with every binding at once, made only if the request logs.
-    const logging = new RequestLogging(logger, { requestId, traceId: requestTrace.traceId, role: principal.role, subject: principal.subject });
+    if (!principal) return Object.assign(new RequestLogging(logger, bindings), { principal: null, requestId, trace: requestTrace, clientAddress });
+    const principalHeader = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
+    const logging = new RequestLogging(logger, { ...bindings, role: principal.role, subject: principal.subject });
     return Object.assign(logging, { principal, principalHeader, requestId, trace: requestTrace, clientAddress });
   };
 

@@ -10,6 +10,7 @@ import { AccountOptionEntity } from '../src/entities/account-option.entity';
 import { AccountEntity } from '../src/entities/account.entity';
 import { ChargingSessionEntity } from '../src/entities/charging-session.entity';
 import { LedgerEntryEntity } from '../src/entities/ledger-entry.entity';
+import { uniqueMsisdn } from './support/accounts-harness';
 
 /** Has an automatic creation date, which EntitySql does not reproduce: it must refuse the entity. */
 @Entity({ name: 'entity_sql_refused' })
@@ -32,7 +33,7 @@ const mariaDbOnly = testDatabaseKind() === 'mysql' ? it : it.skip;
 function accountRow(overrides: Partial<AccountEntity> = {}): AccountEntity {
   return Object.assign(new AccountEntity(), {
     id: randomUUID(),
-    msisdn: `+49151${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`,
+    msisdn: uniqueMsisdn(),
     brandCode: 'CONGSTAR',
     status: 'ACTIVE',
     statusChangedAt: WITH_MS,

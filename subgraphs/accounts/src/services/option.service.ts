@@ -34,6 +34,9 @@ type FeeReason = 'BOOKING' | 'RENEWAL' | 'REACTIVATION';
  * ledger entry that says so (spec section 6). Every state change happens under the account lock.
  */
 export class OptionService {
+  // Read on every charged session start: its statement is built once.
+  private readonly optionRows: EntitySql<AccountOptionEntity>;
+
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly options: Repository<AccountOptionEntity>,
@@ -41,6 +44,7 @@ export class OptionService {
     private readonly rules: ChargingRules,
     private readonly clock: Clock,
   ) {
+    this.optionRows = EntitySql.of(options.manager.dataSource, AccountOptionEntity);
     ledger.onCredit((manager, account) => this.reactivatePaused(manager, account));
   }
 
@@ -140,9 +144,8 @@ export class OptionService {
    */
   async tariffFor(manager: EntityManager, account: AccountEntity, service: ChargingService, base: Tariff): Promise<Tariff> {
     if (base.zeroRated) return base;
-    // One read serves both the renewals that are due and the coverage check after them; it runs on
-    // every charged session start, so its statement is built once.
-    const active = await EntitySql.of(manager.dataSource, AccountOptionEntity).findWhere(
+    // One read serves both the renewals that are due and the coverage check after them.
+    const active = await this.optionRows.findWhere(
       manager,
       'account_id = ? AND status = ?',
       [account.id, 'ACTIVE'],
