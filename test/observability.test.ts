@@ -35,4 +35,44 @@ describe('observability', () => {
     // Nothing secret or personal in metrics.
     expect(gateway).not.toMatch(/Bearer|eyJ/);
   });
+
+  /** Subgraph calls the gateway made for one client operation: its query plan names them `<operation>__<subgraph>__<n>`. */
+  const subgraphCalls = async (operation: string): Promise<Record<string, number>> => {
+    const calls: Record<string, number> = {};
+    for (const [name, subgraph] of Object.entries(stack.subgraphs)) {
+      const text = await scrape(subgraph.url);
+      for (const line of text.split('\n')) {
+        const match = /^guthaben_graphql_operations_total\{[^}]*operation="([^"]+)"[^}]*\} (\d+)/.exec(line);
+        if (match?.[1]?.startsWith(`${operation}__${name}__`)) calls[name] = (calls[name] ?? 0) + Number(match[2]);
+      }
+    }
+    return calls;
+  };
+
+  it("answers an account's brand and validity with one policies call, for one account and for a list", async () => {
+    await stack.seedDemoData();
+    const partner = await stack.token({ role: 'partner', brand: 'CONGSTAR' });
+    const list = await stack.query<{ accounts: { edges: { node: { id: string } }[] } }>(partner, 'query DemoIds { accounts(first: 5) { edges { node { id } } } }');
+    expect(list.errors).toBeUndefined();
+    const id = list.data!.accounts.edges[0]!.node.id;
+
+    const one = await stack.query<{ account: { brand: { code: string; name: string }; validity: { phase: string } } }>(
+      partner,
+      'query BrandAndValidity($id: ID!) { account(id: $id) { brand { code name policy { version } } validity { phase } } }',
+      { id },
+    );
+    expect(one.errors).toBeUndefined();
+    expect(one.data!.account.brand).toMatchObject({ code: 'CONGSTAR', name: 'congstar Prepaid' });
+    expect(one.data!.account.validity.phase).toBe('ACTIVE');
+    expect(await subgraphCalls('BrandAndValidity')).toEqual({ accounts: 1, policies: 1 });
+
+    const page = await stack.query<{ accounts: { edges: { node: { brand: { code: string; name: string } } }[] } }>(
+      partner,
+      'query BrandsOfPage { accounts(first: 20) { edges { node { brand { code name } validity { phase } } } } }',
+    );
+    expect(page.errors).toBeUndefined();
+    expect(page.data!.accounts.edges.length).toBeGreaterThan(0);
+    for (const { node } of page.data!.accounts.edges) expect(node.brand).toEqual({ code: 'CONGSTAR', name: 'congstar Prepaid' });
+    expect(await subgraphCalls('BrandsOfPage')).toEqual({ accounts: 1, policies: 1 });
+  });
 });

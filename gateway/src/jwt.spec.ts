@@ -36,6 +36,16 @@ describe('access tokens', () => {
     await expect(issueDevelopmentToken(config, { sub: 'x', role: 'partner', brand: 'NOT_A_BRAND' })).rejects.toBeInstanceOf(TokenError);
   });
 
+  it('does not let a cached token vouch for a tampered copy of it', async () => {
+    const verify = await createTokenVerifier(config);
+    const token = await issueDevelopmentToken(config, { sub: 'app', role: 'partner', brand: 'O2' });
+    await expect(verify(token)).resolves.toEqual({ role: 'partner', subject: 'app', brand: 'O2' });
+    const [head, , signature] = token.split('.');
+    const escalated = Buffer.from(JSON.stringify({ sub: 'app', role: 'admin', iss: config.jwt.issuer, aud: config.jwt.audience, exp: 4102444800 })).toString('base64url');
+    await expect(verify(`${head}.${escalated}.${signature}`)).rejects.toBeInstanceOf(TokenError);
+    await expect(verify(token)).resolves.toEqual({ role: 'partner', subject: 'app', brand: 'O2' });
+  });
+
   it('pins the configured algorithm: with ES256 and a public key, an HS256 token is refused', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const production = loadConfig({ JWT_ALGORITHM: 'ES256', JWT_PUBLIC_KEY: await exportSPKI(publicKey) });

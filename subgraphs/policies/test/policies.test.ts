@@ -322,6 +322,38 @@ describe('policies subgraph: Account.validity from the brand policy', () => {
   });
 });
 
+describe('policies subgraph: Account.brand beside validity', () => {
+  let subgraph: TestSubgraph<PoliciesServices>;
+  const BRANDS = `query($representations: [_Any!]!) {
+    _entities(representations: $representations) { ... on Account { id brand { code name network policy { version } } } }
+  }`;
+  beforeAll(async () => {
+    subgraph = await startTestSubgraph(createPoliciesSubgraph({ clock: new FixedClock(NOW) }));
+  });
+  afterAll(() => subgraph?.close());
+
+  it('resolves the brands of many accounts from their brandCode in one call, each from the catalogue', async () => {
+    const representations = ['O2', 'CONGSTAR', 'O2', 'ALDI_TALK'].map((brandCode, index) => ({ __typename: 'Account', id: `acc-${index}`, brandCode }));
+    const response = await callSubgraphAs<{ _entities: { id: string; brand: { code: string; name: string; network: string | null; policy: { version: number } } }[] }>(
+      subgraph.config, subgraph.url, customer, BRANDS, { representations },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data!._entities.map(({ id, brand }) => [id, brand.code, brand.policy.version])).toEqual([
+      ['acc-0', 'O2', 1], ['acc-1', 'CONGSTAR', 1], ['acc-2', 'O2', 1], ['acc-3', 'ALDI_TALK', 1],
+    ]);
+    expect(response.data!._entities[1]!.brand).toMatchObject({ name: 'congstar Prepaid', network: 'TELEKOM' });
+  });
+
+  it('answers NOT_FOUND for a brand code outside the catalogue, and still answers the other accounts', async () => {
+    const representations = [{ __typename: 'Account', id: 'acc-1', brandCode: 'NO_SUCH_BRAND' }, { __typename: 'Account', id: 'acc-2', brandCode: 'O2' }];
+    const response = await callSubgraphAs<{ _entities: ({ id: string; brand: { code: string } } | null)[] }>(subgraph.config, subgraph.url, customer, BRANDS, { representations });
+    expect(errorCode(response)).toBe('NOT_FOUND');
+    expect(response.errors).toHaveLength(1);
+    expect(response.data!._entities[0]).toBeNull();
+    expect(response.data!._entities[1]).toMatchObject({ id: 'acc-2', brand: { code: 'O2' } });
+  });
+});
+
 describe('policies subgraph definition', () => {
   it('is exported ready to run with the system clock', () => {
     expect(policiesSubgraph.name).toBe('policies');

@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Directive, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Allow } from '../../../common/src/access';
 import { DomainError } from '../../../common/src/errors';
 import { Money } from '../../../common/src/money';
@@ -99,6 +99,8 @@ export class AccountResolver {
     return Money.ofCents(Math.max(0, -account.balanceCents));
   }
 
+  // Shared with policies, which resolves it beside validity: a query asking for both then needs one policies fetch, not two.
+  @Directive('@shareable')
   @FieldResolver(() => BrandReference, { description: 'The brand and its rules.' })
   brand(@Root() account: AccountEntity): BrandReference {
     return { code: account.brandCode };

@@ -3,6 +3,7 @@ import { DomainError } from '../../../common/src/errors';
 import type { PoliciesContext } from '../schema';
 import { PolicyAccount } from '../types/account.type';
 import { AccountValidityType } from '../types/account-validity.type';
+import { BrandType } from '../types/brand.type';
 
 @Resolver(() => PolicyAccount)
 export class AccountPolicyResolver {
@@ -14,6 +15,16 @@ export class AccountPolicyResolver {
   async balanceQueryCode(@Root() account: PolicyAccount, @Ctx() { loaders }: PoliciesContext): Promise<string | null> {
     const brand = await loaders.brandByCode.load(account.brandCode);
     return brand?.balanceQueryCode ?? null;
+  }
+
+  // Also resolvable in accounts: here, the planner fetches an account's brand in the same call as its validity.
+  @Directive('@shareable')
+  @Directive('@requires(fields: "brandCode")')
+  @FieldResolver(() => BrandType, { description: 'The brand and its rules.' })
+  async brand(@Root() account: PolicyAccount, @Ctx() { loaders }: PoliciesContext): Promise<BrandType> {
+    const brand = await loaders.brandByCode.load(account.brandCode);
+    if (!brand) throw new DomainError('NOT_FOUND', `Brand ${account.brandCode} is not in the catalogue`, { id: account.brandCode });
+    return brand;
   }
 
   @Directive('@requires(fields: "brandCode status validUntil lastTopUpAt lastChargeableUseAt createdAt")')
