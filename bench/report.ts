@@ -49,6 +49,8 @@ export interface BenchReport {
   machine: { cpu: string; cores: number; memoryGiB: number; node: string };
   accounts: number;
   durationS: number;
+  /** Seconds of unmeasured load before each measured one (0: none). */
+  warmupS?: number;
   connections: number;
   scenarios: { key: string; title: string; viaGateway?: boolean }[];
   passes: PassResult[];
@@ -104,7 +106,7 @@ export function renderResults(report: BenchReport): string {
     '',
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`,
     `- Data set: ${report.accounts} accounts over all brands with ledger history, top-ups and payouts`,
-    `- Each scenario: ${report.durationS} s at ${report.connections} concurrent connections`,
+    `- Each scenario: ${report.durationS} s at ${report.connections} concurrent connections${report.warmupS ? `, measured after ${report.warmupS} s of the same load unmeasured (warm-up, through the same gateway or path)` : ''}`,
     '',
   ];
   const sqlCells = (c: ScenarioCalibration | undefined): string =>
@@ -135,7 +137,7 @@ export function renderResults(report: BenchReport): string {
     lines.push(
       `## Our gateway vs. Hive Gateway (WORKERS=${hivePass.workers}, same subgraphs)`,
       '',
-      `Same run, same subgraph processes, scenario by scenario: ours first, then Hive Gateway${report.hiveVersion ? ` (\`@graphql-hive/gateway-runtime\` ${report.hiveVersion})` : ''} in one process.`,
+      `Same run, same subgraph processes, scenario by scenario, Hive Gateway${report.hiveVersion ? ` (\`@graphql-hive/gateway-runtime\` ${report.hiveVersion})` : ''} in one process. Ours runs first in scenarios 1, 3 and 5, Hive Gateway first in 2 and 4, each after its own calibration and warm-up.`,
       '',
       '| scenario | ours ops/s | Hive ops/s | ours vs. Hive | ours p50 / p99 ms | Hive p50 / p99 ms | Hive errors | subgraph requests/op ours / Hive | SQL statements/op ours / Hive |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
