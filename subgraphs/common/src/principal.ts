@@ -41,7 +41,6 @@ type Verifier = (token: string) => Record<string, unknown>;
 // WebCrypto route of jose was about a sixth of the gateway's CPU under load).
 const signers = new Map<string, Signer>();
 const verifiers = new Map<string, Verifier>();
-const VERIFIED_CACHE_ENTRIES = 5000;
 
 function signerFor(secret: string, maxAgeSeconds: number): Signer {
   const key = `${maxAgeSeconds}:${secret}`;
@@ -65,8 +64,9 @@ function verifierFor(secret: string, maxAgeSeconds: number): Verifier {
       requiredClaims: ['iat', 'exp'],
       maxAge: maxAgeSeconds * 1000,
       clockTolerance: 2000,
-      // A gateway request that reaches one subgraph twice sends the same header: verified once, until it expires.
-      cache: VERIFIED_CACHE_ENTRIES,
+      // No cache of verified headers: every request's header is freshly signed, so it would almost never
+      // hit, and a miss (hashing the token for the key, then storing it) cost more than twice the HS256
+      // verification itself (27 against 12 µs measured with fast-jwt 6).
     }) as Verifier;
     verifiers.set(key, verifier);
   }
@@ -99,6 +99,6 @@ export async function verifyPrincipalHeader(
     throw error;
   }
   if (!isPrincipal(payload.principal)) throw new PrincipalError('malformed principal');
-  // The verifier's cache hands out the same payload again: each request gets its own copy.
+  // Each request gets its own principal object, whatever the verifier hands out.
   return { ...payload.principal };
 }
