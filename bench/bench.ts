@@ -19,7 +19,7 @@ import { collectAndMeasure } from './memory-probe';
 import type { MemorySample } from './memory-probe';
 import type { BenchAccount, Dataset } from './dataset';
 import { renderChart, renderResults } from './report';
-import type { BenchReport, LoadResult, MemoryRun, PassResult, ScenarioCalibration, SqlMethod } from './report';
+import type { BenchReport, InterleavedRatio, LoadResult, MemoryRun, PassResult, ScenarioCalibration, SqlMethod } from './report';
 
 const root = join(__dirname, '..', '..');
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -429,6 +429,16 @@ interface CpuSample {
   /** user + system, ms */
   total: Record<string, number>;
   system: Record<string, number>;
+  /** The whole machine from /proc/stat, ms summed over all cores: busy (user, nice, system, irq, softirq) and stolen by the hypervisor. */
+  machineBusy: number;
+  machineSteal: number;
+  at: number;
+}
+
+function machineCpu(): { busy: number; steal: number } {
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const ms = (ticks: number | undefined): number => ((ticks ?? 0) * 1000) / CLOCK_TICKS_PER_SECOND;
+  return { busy: ms(user) + ms(nice) + ms(system) + ms(irq) + ms(softirq), steal: ms(steal) };
 }
 
 /**
@@ -438,7 +448,8 @@ interface CpuSample {
  * `mariadb`.
  */
 function sampleCpu(stack: Stack): CpuSample {
-  const sample: CpuSample = { total: {}, system: {} };
+  const machine = machineCpu();
+  const sample: CpuSample = { total: {}, system: {}, machineBusy: machine.busy, machineSteal: machine.steal, at: performance.now() };
   const add = (name: string, pids: readonly number[]): void => {
     for (const pid of pids) {
       let fields: string[];
@@ -479,7 +490,69 @@ async function withCpu(stack: Stack, run: () => Promise<LoadResult>): Promise<Lo
     if (spent > 0) cpuMsPerOp[name] = spent / operations;
     sysMsPerOp[name] = ((after.system[name] ?? 0) - (before.system[name] ?? 0)) / operations;
   }
-  return { ...result, cpuMsPerOp, sysMsPerOp };
+  // What the bench's own processes did not use: other processes, kernel threads and interrupts. A stray
+  // busy process shows here (and in the report) instead of silently slowing a scenario down.
+  const capacity = Math.max(1, (after.at - before.at) * availableParallelism());
+  const ours = Object.keys(after.total).reduce((sum, name) => sum + Math.max(0, after.total[name]! - (before.total[name] ?? 0)), 0);
+  const restShare = Math.max(0, (after.machineBusy - before.machineBusy - ours) / capacity);
+  const stealShare = Math.max(0, (after.machineSteal - before.machineSteal) / capacity);
+  return { ...result, cpuMsPerOp, sysMsPerOp, restShare, stealShare };
+}
+
+/** Slices of each side when a ratio is measured in alternation (BENCH_PAIR_SLICES=0 turns it off). */
+const PAIR_SLICES = Math.max(0, Math.min(20, Number(process.env.BENCH_PAIR_SLICES ?? 4)));
+const PAIR_SLICE_S = Math.max(1, Math.min(30, Number(process.env.BENCH_PAIR_SLICE ?? 3)));
+
+/**
+ * A ratio of two loads in alternating short slices (ours, limit, ours, limit, …): this machine's speed
+ * drifts by tens of percent within minutes (other guests on the host), so two 10 s runs a minute
+ * apart can differ for reasons that have nothing to do with either side. Neighbouring slices see the
+ * same machine.
+ */
+async function interleavedRatio(limit: string, ours: () => Promise<LoadResult>, theirs: () => Promise<LoadResult>): Promise<InterleavedRatio> {
+  let oursOps = 0;
+  let theirsOps = 0;
+  let oursS = 0;
+  let theirsS = 0;
+  const sliceRatios: number[] = [];
+  let errors = 0;
+  for (let slice = 0; slice < PAIR_SLICES; slice += 1) {
+    const a = await ours();
+    const b = await theirs();
+    errors += a.errors + b.errors;
+    oursOps += a.operations;
+    theirsOps += b.operations;
+    oursS += a.operations / Math.max(1e-9, a.requestsPerSecond);
+    theirsS += b.operations / Math.max(1e-9, b.requestsPerSecond);
+    sliceRatios.push(a.requestsPerSecond / Math.max(1e-9, b.requestsPerSecond));
+  }
+  return { limit, sliceS: PAIR_SLICE_S, ours: oursOps / Math.max(1e-9, oursS), theirs: theirsOps / Math.max(1e-9, theirsS), sliceRatios, errors };
+}
+
+/** The two target ratios again, in alternation: gateway vs. straight to accounts, charging vs. direct mysql2. */
+async function measurePairs(stack: Stack, dataset: Dataset, prepared: Map<string, NextOperation>, pairs: Record<string, InterleavedRatio>): Promise<void> {
+  const scenarioOf = (key: string): Scenario | undefined => SCENARIOS.find((scenario) => scenario.key === key);
+  const slice = (scenario: Scenario, next: NextOperation, errorKey: string): Promise<LoadResult> =>
+    loadOnly(stack, scenario, next, { gatewayUrl: stack.gatewayUrl, errorKey }, PAIR_SLICE_S, `${scenario.title} (slice)`);
+  const report = (key: string, pair: InterleavedRatio): void => {
+    pairs[key] = pair;
+    log(`    ${pair.ours.toFixed(0)} vs. ${pair.theirs.toFixed(0)} ops/s: ${((100 * pair.ours) / Math.max(1e-9, pair.theirs)).toFixed(0)}% (slices ${pair.sliceRatios.map((r) => `${(100 * r).toFixed(0)}%`).join(', ')}), errors ${pair.errors}`);
+  };
+  const single = scenarioOf('s5');
+  const straight = scenarioOf('s5d');
+  const singleNext = prepared.get('s5');
+  if (single && straight && singleNext) {
+    log(`  5 gateway vs. straight to accounts, ${PAIR_SLICES} alternating ${PAIR_SLICE_S} s slices each`);
+    // Signed principal headers expire within seconds: the straight side signs a fresh pool for each slice.
+    report('s5', await interleavedRatio('s5d', () => slice(single, singleNext, 's5-pair'), async () => slice(straight, await straight.prepare(stack, dataset), 's5d-pair')));
+  }
+  const charging = scenarioOf('s3');
+  const chargingNext = prepared.get('s3');
+  if (charging && chargingNext) {
+    log(`  3 charging vs. the same SQL straight through mysql2, ${PAIR_SLICES} alternating ${PAIR_SLICE_S} s slices each`);
+    const accounts = activeAccounts(dataset).map(({ account }) => account);
+    report('s3', await interleavedRatio('s3d', () => slice(charging, chargingNext, 's3-pair'), () => runDirectCharging(SERVER_URL, `${PREFIX}accounts`, accounts, CONNECTIONS, PAIR_SLICE_S)));
+  }
 }
 
 /** Scenarios 2 and 4 (every second one through a gateway) run through Hive Gateway first, the others through ours. */
@@ -770,6 +843,7 @@ async function main(): Promise<void> {
         const results: Record<string, LoadResult> = {};
         const hive: Record<string, LoadResult> = {};
         const memoryRuns: MemoryRun[] = [];
+        const pairs: Record<string, InterleavedRatio> = {};
         const prepared = new Map<string, NextOperation>();
         for (let run = 1; run <= repeats; run += 1) {
           // Run 1 is the measured one; later runs repeat the load on the same processes for the memory check.
@@ -784,7 +858,7 @@ async function main(): Promise<void> {
             operations += result.operations;
             errors += result.errors;
             log(`    ${result.requestsPerSecond.toFixed(0)} ops/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}/${result.operations}`);
-            if (result.cpuMsPerOp) log(`    CPU ms/op: ${formatCpu(result.cpuMsPerOp, result.sysMsPerOp)}`);
+            if (result.cpuMsPerOp) log(`    CPU ms/op: ${formatCpu(result.cpuMsPerOp, result.sysMsPerOp)}${formatRest(result)}`);
             if (firstErrors.has(key)) log(`    first error: ${firstErrors.get(key)}`);
           };
           for (const scenario of SCENARIOS) {
@@ -832,9 +906,10 @@ async function main(): Promise<void> {
               const direct = await withCpu(stack, () => runDirectCharging(SERVER_URL, `${PREFIX}accounts`, accounts, CONNECTIONS, DURATION_S));
               results.s3d = direct;
               log(`    ${direct.requestsPerSecond.toFixed(0)} ops/s, p50 ${direct.p50.toFixed(1)} ms, p99 ${direct.p99.toFixed(1)} ms, errors ${direct.errors}/${direct.operations}`);
-              if (direct.cpuMsPerOp) log(`    CPU ms/op: ${formatCpu(direct.cpuMsPerOp, direct.sysMsPerOp)}`);
+              if (direct.cpuMsPerOp) log(`    CPU ms/op: ${formatCpu(direct.cpuMsPerOp, direct.sysMsPerOp)}${formatRest(direct)}`);
             }
           }
+          if (measured && PAIR_SLICES > 0) await measurePairs(stack, dataset, prepared, pairs);
           const rss = rssPerService(stack);
           log(`  RSS after run ${run}: ${Object.entries(rss).map(([name, bytes]) => `${name} ${(bytes / 2 ** 20).toFixed(0)} MiB`).join(', ')}`);
           if (stack.inspectorPorts) {
@@ -853,6 +928,7 @@ async function main(): Promise<void> {
           ...(withHive ? { hive } : {}),
           rss: memoryRuns[0]!.rss,
           ...(memoryRuns.length > 1 ? { memoryRuns } : {}),
+          ...(Object.keys(pairs).length > 0 ? { pairs } : {}),
         });
       } finally {
         await stopStack(stack);
@@ -893,6 +969,11 @@ function formatCpu(cpuMsPerOp: Record<string, number>, sysMsPerOp: Record<string
     .filter(([, ms]) => ms >= 0.005)
     .map(([name, ms]) => `${name} ${ms.toFixed(2)}${sysMsPerOp[name] !== undefined ? ` (sys ${sysMsPerOp[name]!.toFixed(2)})` : ''}`)
     .join(', ');
+}
+
+function formatRest(result: LoadResult): string {
+  if (result.restShare === undefined) return '';
+  return `; rest of the machine ${(result.restShare * 100).toFixed(0)}% of the CPUs, stolen ${((result.stealShare ?? 0) * 100).toFixed(0)}%`;
 }
 
 function hiveVersion(): string {

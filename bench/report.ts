@@ -8,6 +8,10 @@ export interface LoadResult {
   cpuMsPerOp?: Record<string, number>;
   /** The system (kernel) part of it: sockets and other system calls. */
   sysMsPerOp?: Record<string, number>;
+  /** Share of all cores busy outside the bench's processes during the load (other processes, kernel threads, interrupts). */
+  restShare?: number;
+  /** Share of all cores the hypervisor gave to other guests during the load. */
+  stealShare?: number;
 }
 
 export interface ScenarioCalibration {
@@ -43,6 +47,21 @@ export interface PassResult {
   rss: Record<string, number>;
   /** Where the scenario set ran more than once on the same processes. */
   memoryRuns?: MemoryRun[];
+  /** Ratios measured in alternating short slices of the two sides (see interleavedRatio in bench.ts), keyed by our scenario. */
+  pairs?: Record<string, InterleavedRatio>;
+}
+
+export interface InterleavedRatio {
+  /** The limit it is compared with (a scenario key). */
+  limit: string;
+  sliceS: number;
+  /** Operations per second over all slices of each side. */
+  ours: number;
+  theirs: number;
+  /** Ours / limit of each pair of neighbouring slices, in order. */
+  sliceRatios: number[];
+  /** Failed operations over all slices of both sides (any makes the ratio void). */
+  errors: number;
 }
 
 export interface BenchReport {
@@ -109,6 +128,13 @@ export function renderResults(report: BenchReport): string {
     `- Each scenario: ${report.durationS} s at ${report.connections} concurrent connections${report.warmupS ? `, measured after ${report.warmupS} s of the same load unmeasured (warm-up, through the same gateway or path)` : ''}`,
     '',
   ];
+  const busy = busyMachineLoads(report);
+  if (busy.length > 0) {
+    lines.push(
+      `**Warning: the machine was busy outside the benchmark** (at least ${cpuShare(REST_WARNING_SHARE)} of all cores) during ${busy.join(', ')}. Those figures are not comparable with the others; run again on a quiet machine.`,
+      '',
+    );
+  }
   const sqlCells = (c: ScenarioCalibration | undefined): string =>
     bySubgraph
       ? `${fixed(c?.sqlPerOp, 1)} | ${c?.sqlPerOpBySubgraph ? Object.entries(c.sqlPerOpBySubgraph).map(([name, sql]) => `${name} ${sql.toFixed(1)}`).join(', ') : '–'}`
@@ -214,7 +240,16 @@ export function renderResults(report: BenchReport): string {
   lines.push('## Ratios', '');
   // Side by side within each pass: the limit and our path ran on the same processes, minutes apart.
   const perPass = (ours: string, limit: string): string =>
-    report.passes.map((pass) => `WORKERS=${pass.workers}: ${ratio(pass.results[ours]?.requestsPerSecond, pass.results[limit]?.requestsPerSecond)}`).join(', ');
+    report.passes
+      .map((pass) => {
+        const pair = pass.pairs?.[ours];
+        // Alternating slices see the same machine: that ratio counts; the two 10 s runs are shown beside it.
+        if (!pair) return `WORKERS=${pass.workers}: ${ratio(pass.results[ours]?.requestsPerSecond, pass.results[limit]?.requestsPerSecond)}`;
+        const sorted = [...pair.sliceRatios].sort((a, b) => a - b);
+        if (pair.errors > 0) return `WORKERS=${pass.workers}: void (${pair.errors} failed operations in the alternating slices)`;
+        return `WORKERS=${pass.workers}: ${ratio(pair.ours, pair.theirs)} (${pair.sliceRatios.length} alternating ${pair.sliceS} s slices each, slice pairs ${share(sorted[0] ?? 0)}–${share(sorted[sorted.length - 1] ?? 0)}; the two runs above: ${ratio(pass.results[ours]?.requestsPerSecond, pass.results[limit]?.requestsPerSecond)})`;
+      })
+      .join('; ');
   if (last) {
     lines.push(
       `- Gateway vs. straight to the subgraph, same single-subgraph query (target ≥ 60%): ${perPass('s5', 's5d')}`,
@@ -314,6 +349,22 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** A load during which this much of the machine was busy elsewhere is called out: its figures are not comparable. */
+export const REST_WARNING_SHARE = 0.15;
+
+const cpuShare = (value: number | undefined): string => (value === undefined ? '–' : share(value));
+
+/** Loads of the report during which the rest of the machine was busy (a stray process, another tenant). */
+function busyMachineLoads(report: BenchReport): string[] {
+  const busy: string[] = [];
+  for (const pass of report.passes) {
+    for (const [key, result] of [...Object.entries(pass.results), ...Object.entries(pass.hive ?? {}).map(([k, r]) => [`${k} [Hive]`, r] as const)]) {
+      if ((result.restShare ?? 0) >= REST_WARNING_SHARE) busy.push(`${key} (WORKERS=${pass.workers}): ${cpuShare(result.restShare)}`);
+    }
+  }
+  return busy;
+}
+
 const CPU_COLUMNS = ['gateway', 'hive', 'accounts', 'payments', 'policies', 'refunds', 'mariadb', 'bench'];
 
 /**
@@ -342,10 +393,16 @@ function cpuSection(report: BenchReport): string[] {
     'Read from `/proc/<pid>/stat` of every process (workers included) before and after each load; `bench` is the load',
     'generator (and the direct mysql2 client), `mariadb` the local database server, which also serves the background jobs',
     'and anything else on the machine. All processes share the same cores, so a path is bound by the sum.',
+    '`rest` is the share of all cores that was busy outside these processes during the load (other processes, kernel',
+    'threads, interrupts; from `/proc/stat`), `stolen` the share the hypervisor ran other guests: a quiet machine keeps',
+    `both low, and a run where the rest reached ${cpuShare(REST_WARNING_SHARE)} is flagged at the top.`,
     '',
-    `| scenario | ${columns.join(' | ')} | sum |`,
-    `|---|${columns.map(() => '---:|').join('')}---:|`,
-    ...rows.map(([title, result]) => `| ${title} | ${columns.map((name) => cell(result, name)).join(' | ')} | ${total(result).toFixed(2)} |`),
+    `| scenario | ${columns.join(' | ')} | sum | rest | stolen |`,
+    `|---|${columns.map(() => '---:|').join('')}---:|---:|---:|`,
+    ...rows.map(
+      ([title, result]) =>
+        `| ${title} | ${columns.map((name) => cell(result, name)).join(' | ')} | ${total(result).toFixed(2)} | ${cpuShare(result.restShare)} | ${cpuShare(result.stealShare)} |`,
+    ),
     '',
   ];
 }
