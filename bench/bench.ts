@@ -171,10 +171,10 @@ const ALL_SCENARIOS: Scenario[] = [
     title: '3 charging start+terminate (write)',
     prepare: async (stack, data) => {
       const next = rotating(await tokenPool(stack.config, TOKENS_PER_POOL, () => ({ role: 'service' })));
-      const accounts = activeAccounts(data).filter(({ account }) => account.balanceCents >= 500);
+      const accounts = chargeableAccounts(data);
       return (gatewayUrl) => {
         const sessionId = `bench;${randomUUID()}`;
-        const { account } = pick(accounts);
+        const account = pick(accounts);
         return [
           graphql(gatewayUrl, next(), CHARGING, {
             start: { sessionId, accountId: account.id, service: 'SMS', requestedUnits: 1 },
@@ -442,8 +442,9 @@ function machineCpu(): { busy: number; steal: number } {
 }
 
 /**
- * CPU time of each service so far, its forked workers included, from /proc: per-operation CPU is
- * steadier than throughput on a shared machine and says which process a scenario costs. The bench
+ * CPU time of each service so far, its forked workers included, from /proc: per-operation CPU says
+ * which process a scenario costs (it grows too when the machine is busy elsewhere, hence the rest of
+ * the machine beside it). The bench
  * process itself (load generator, direct mysql2) counts as `bench`, a local MariaDB/MySQL server as
  * `mariadb`.
  */
@@ -550,9 +551,16 @@ async function measurePairs(stack: Stack, dataset: Dataset, prepared: Map<string
   const chargingNext = prepared.get('s3');
   if (charging && chargingNext) {
     log(`  3 charging vs. the same SQL straight through mysql2, ${PAIR_SLICES} alternating ${PAIR_SLICE_S} s slices each`);
-    const accounts = activeAccounts(dataset).map(({ account }) => account);
+    const accounts = chargeableAccounts(dataset);
     report('s3', await interleavedRatio('s3d', () => slice(charging, chargingNext, 's3-pair'), () => runDirectCharging(SERVER_URL, `${PREFIX}accounts`, accounts, CONNECTIONS, PAIR_SLICE_S)));
   }
+}
+
+/** The accounts scenario 3 charges, through the gateway and straight through mysql2 alike (credit for a session). */
+function chargeableAccounts(dataset: Dataset): BenchAccount[] {
+  return activeAccounts(dataset)
+    .map(({ account }) => account)
+    .filter((account) => account.balanceCents >= 500);
 }
 
 /** Scenarios 2 and 4 (every second one through a gateway) run through Hive Gateway first, the others through ours. */
@@ -563,12 +571,15 @@ function hiveGoesFirst(scenario: Scenario): boolean {
 /** The same load, unmeasured and with its own error key; a top-up warm-up's credits land before the measured run starts. */
 async function warmUp(stack: Stack, scenario: Scenario, next: NextOperation, target: Target): Promise<void> {
   if (WARMUP_S === 0) return;
-  const label = `${target.errorKey === scenario.key ? scenario.title : `${scenario.title} [Hive]`} (warm-up)`;
-  await loadOnly(stack, scenario, next, { ...target, errorKey: `${target.errorKey}-warmup` }, WARMUP_S, label);
+  await loadOnly(stack, scenario, next, { ...target, errorKey: `${target.errorKey}-warmup` }, WARMUP_S, `${targetLabel(scenario, target)} (warm-up)`);
   if (scenario.key === 's4') await creditsLanded(stack, (await paidBenchOrders(stack)) ?? 0);
 }
 
-async function loadOnly(stack: Stack, scenario: Scenario, next: NextOperation, target: Target, durationS: number, label = target.errorKey === scenario.key ? scenario.title : `${scenario.title} [Hive]`): Promise<LoadResult> {
+function targetLabel(scenario: Scenario, target: Target): string {
+  return target.errorKey === scenario.key ? scenario.title : `${scenario.title} [Hive]`;
+}
+
+async function loadOnly(stack: Stack, scenario: Scenario, next: NextOperation, target: Target, durationS: number, label = targetLabel(scenario, target)): Promise<LoadResult> {
   if (scenario.chained) {
     // autocannon keeps each connection on one host; the webhook goes to payments, so a closed loop.
     const latencies: number[] = [];
@@ -901,7 +912,7 @@ async function main(): Promise<void> {
             }
             if (measured && scenario.key === 's3') {
               log('  3 same charging transactions straight through mysql2');
-              const accounts = activeAccounts(dataset).map(({ account }) => account);
+              const accounts = chargeableAccounts(dataset);
               if (WARMUP_S > 0) await runDirectCharging(SERVER_URL, `${PREFIX}accounts`, accounts, CONNECTIONS, WARMUP_S);
               const direct = await withCpu(stack, () => runDirectCharging(SERVER_URL, `${PREFIX}accounts`, accounts, CONNECTIONS, DURATION_S));
               results.s3d = direct;

@@ -183,9 +183,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     await rateLimiter.consume(rateLimitKey(principal, req));
     const clientAddress = req.socket.remoteAddress ?? 'unknown';
     // One logger per request, with every binding at once, made only if the request logs.
-    if (!principal) return Object.assign(new RequestLogging(logger, bindings), { principal: null, requestId, trace: requestTrace, clientAddress });
+    const logging = new RequestLogging(logger, principal ? { ...bindings, role: principal.role, subject: principal.subject } : bindings);
+    if (!principal) return Object.assign(logging, { principal: null, requestId, trace: requestTrace, clientAddress });
     const principalHeader = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
-    const logging = new RequestLogging(logger, { ...bindings, role: principal.role, subject: principal.subject });
     return Object.assign(logging, { principal, principalHeader, requestId, trace: requestTrace, clientAddress });
   };
 
