@@ -67,10 +67,14 @@ describe('automatic top-up end to end', () => {
     const charges = await chargeConcurrently(account.id, 10, 50, 'abo');
     expect(charges.every((charge) => charge.errors === undefined)).toBe(true);
 
-    const credited = await eventually(async () => {
+    await eventually(async () => {
       const current = await view(account.id);
-      return current.topUps.nodes.some((node) => node.channel === 'AUTOMATIC' && node.status === 'CREDITED') && current;
+      return current.topUps.nodes.some((node) => node.channel === 'AUTOMATIC' && node.status === 'CREDITED');
     }, 'the automatic top-up to be credited');
+    // The order turns CREDITED and the rule re-arms in one transaction. The two fields are read by
+    // separate statements, so the view that first shows CREDITED may have read the rule just before
+    // that commit; the next read starts after it and must see both.
+    const credited = await view(account.id);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const settled = await view(account.id);
     const automatic = settled.topUps.nodes.filter((node) => node.channel === 'AUTOMATIC');
