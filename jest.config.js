@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   setupFiles: ['reflect-metadata'],
-  testMatch: ['<rootDir>/subgraphs/**/*.spec.ts', '<rootDir>/subgraphs/*/test/**/*.test.ts', '<rootDir>/gateway/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/subgraphs/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts', '<rootDir>/subgraphs/*/test/**/*.test.ts', '<rootDir>/gateway/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],

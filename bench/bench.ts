@@ -646,7 +646,9 @@ function spawnService(name: string, script: string, env: Record<string, string>,
   const profile = (process.env.BENCH_PROFILE ?? '').split(',').includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${join(tmpdir(), 'guthaben-bench-profiles')}`] : [];
   // The memory check collects garbage through the inspector (loopback, a free port, no client until then).
   const inspect = inspectorPort ? [`--inspect=127.0.0.1:${inspectorPort}`] : [];
-  const child = spawn(process.execPath, [...profile, ...inspect, join(root, 'dist', script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_FLAGS="--trace-gc …" adds Node/V8 flags to every service (for investigation; NODE_OPTIONS refuses some).
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, ...profile, ...inspect, join(root, 'dist', script)], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const sink = createWriteStream(logFile, { flags: 'a' });
   child.stdout?.pipe(sink);
   child.stderr?.pipe(sink);

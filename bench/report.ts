@@ -262,8 +262,28 @@ export function renderResults(report: BenchReport): string {
     }
   }
   if (first && last && first !== last) {
+    const cores = report.machine.cores;
+    const perOp = (result: LoadResult | undefined): number | undefined =>
+      result?.cpuMsPerOp ? Object.values(result.cpuMsPerOp).reduce((sum, ms) => sum + ms, 0) : undefined;
     for (const { key, title } of report.scenarios) {
-      lines.push(`- ${title}: WORKERS=${last.workers} vs WORKERS=${first.workers}: ${ratio(last.results[key]?.requestsPerSecond, first.results[key]?.requestsPerSecond)}`);
+      const before = first.results[key];
+      const after = last.results[key];
+      const busy = coresBusy(before);
+      const cpuBefore = perOp(before);
+      const cpuAfter = perOp(after);
+      const context =
+        busy === undefined
+          ? ''
+          : ` (WORKERS=${first.workers} kept ${busy.toFixed(2)} of ${cores} cores busy${cpuBefore && cpuAfter ? `; CPU per operation at WORKERS=${last.workers}: ${percent(cpuAfter / cpuBefore - 1)}` : ''})`;
+      lines.push(`- ${title}: WORKERS=${last.workers} vs WORKERS=${first.workers}: ${ratio(after?.requestsPerSecond, before?.requestsPerSecond)}${context}`);
+    }
+    const idle = report.scenarios.map(({ key }) => coresBusy(first.results[key])).filter((busy): busy is number => busy !== undefined);
+    if (idle.length > 0) {
+      const least = Math.min(...idle);
+      lines.push(
+        `- Workers can only add throughput where WORKERS=${first.workers} leaves cores idle: here the least busy load kept ${least.toFixed(2)} of ${cores} cores busy` +
+          (least >= cores * SATURATED_SHARE ? ', so this machine cannot show the growth; more workers only add processes competing for the same cores.' : '.'),
+      );
     }
   }
   const sizes = Object.entries(report.dashboardSql);
@@ -365,44 +385,67 @@ function busyMachineLoads(report: BenchReport): string[] {
   return busy;
 }
 
+/**
+ * A load that kept this share of the cores busy with one worker per service leaves less headroom
+ * than a second worker costs: every process more on the same cores made each operation 20-40%
+ * dearer in CPU in the runs on 2 cores (the WORKERS=2 table).
+ */
+const SATURATED_SHARE = 0.75;
+
 const CPU_COLUMNS = ['gateway', 'hive', 'accounts', 'payments', 'policies', 'refunds', 'mariadb', 'bench'];
 
+/** CPU time a load kept busy, in cores: CPU per operation of every process times operations per second. */
+export function coresBusy(result: LoadResult | undefined): number | undefined {
+  if (!result?.cpuMsPerOp) return undefined;
+  const msPerOp = Object.values(result.cpuMsPerOp).reduce((sum, ms) => sum + ms, 0);
+  return (msPerOp * result.requestsPerSecond) / 1000;
+}
+
 /**
- * CPU time per operation of every process, per scenario and path: throughput on a shared machine
- * moves with its neighbours, CPU per operation much less, and it shows which process a path costs.
+ * CPU time per operation of every process, per scenario and path, for every worker count:
+ * throughput on a shared machine moves with its neighbours, CPU per operation much less, and it
+ * shows which process a path costs and what more processes per service cost per operation.
  */
 function cpuSection(report: BenchReport): string[] {
-  const pass = report.passes[0];
-  if (!pass || !Object.values(pass.results).some((result) => result.cpuMsPerOp)) return [];
-  const rows: [string, LoadResult][] = [];
-  for (const { key, title, viaGateway } of report.scenarios) {
-    const ours = pass.results[key];
-    if (ours?.cpuMsPerOp) rows.push([title, ours]);
-    const theirs = viaGateway ? pass.hive?.[key] : undefined;
-    if (theirs?.cpuMsPerOp) rows.push([`${title} [Hive]`, theirs]);
-  }
-  const columns = CPU_COLUMNS.filter((name) => rows.some(([, result]) => (result.cpuMsPerOp?.[name] ?? 0) >= 0.005));
-  const cell = (result: LoadResult, name: string): string => {
-    const ms = result.cpuMsPerOp?.[name];
-    return ms === undefined || ms < 0.005 ? '–' : ms.toFixed(2);
-  };
-  const total = (result: LoadResult): number => Object.values(result.cpuMsPerOp ?? {}).reduce((sum, ms) => sum + ms, 0);
-  return [
-    `## CPU per operation (WORKERS=${pass.workers}, ms of user + system time)`,
+  const passes = report.passes.filter((pass) => Object.values(pass.results).some((result) => result.cpuMsPerOp));
+  if (passes.length === 0) return [];
+  const lines = [
+    `## CPU per operation (ms of user + system time)`,
     '',
     'Read from `/proc/<pid>/stat` of every process (workers included) before and after each load; `bench` is the load',
     'generator (and the direct mysql2 client), `mariadb` the local database server, which also serves the background jobs',
     'and anything else on the machine. All processes share the same cores, so a path is bound by the sum.',
+    `\`cores busy\` is that sum times the operations per second: how much of the machine's ${report.machine.cores} cores the load kept busy.`,
     '`rest` is the share of all cores that was busy outside these processes during the load (other processes, kernel',
     'threads, interrupts; from `/proc/stat`), `stolen` the share the hypervisor ran other guests: a quiet machine keeps',
     `both low, and a run where the rest reached ${cpuShare(REST_WARNING_SHARE)} is flagged at the top.`,
     '',
-    `| scenario | ${columns.join(' | ')} | sum | rest | stolen |`,
-    `|---|${columns.map(() => '---:|').join('')}---:|---:|---:|`,
-    ...rows.map(
-      ([title, result]) =>
-        `| ${title} | ${columns.map((name) => cell(result, name)).join(' | ')} | ${total(result).toFixed(2)} | ${cpuShare(result.restShare)} | ${cpuShare(result.stealShare)} |`,
-    ),
-    '',
   ];
+  for (const pass of passes) {
+    const rows: [string, LoadResult][] = [];
+    for (const { key, title, viaGateway } of report.scenarios) {
+      const ours = pass.results[key];
+      if (ours?.cpuMsPerOp) rows.push([title, ours]);
+      const theirs = viaGateway ? pass.hive?.[key] : undefined;
+      if (theirs?.cpuMsPerOp) rows.push([`${title} [Hive]`, theirs]);
+    }
+    const columns = CPU_COLUMNS.filter((name) => rows.some(([, result]) => (result.cpuMsPerOp?.[name] ?? 0) >= 0.005));
+    const cell = (result: LoadResult, name: string): string => {
+      const ms = result.cpuMsPerOp?.[name];
+      return ms === undefined || ms < 0.005 ? '–' : ms.toFixed(2);
+    };
+    const total = (result: LoadResult): number => Object.values(result.cpuMsPerOp ?? {}).reduce((sum, ms) => sum + ms, 0);
+    lines.push(
+      `### WORKERS=${pass.workers}`,
+      '',
+      `| scenario | ${columns.join(' | ')} | sum | cores busy | rest | stolen |`,
+      `|---|${columns.map(() => '---:|').join('')}---:|---:|---:|---:|`,
+      ...rows.map(
+        ([title, result]) =>
+          `| ${title} | ${columns.map((name) => cell(result, name)).join(' | ')} | ${total(result).toFixed(2)} | ${fixed(coresBusy(result), 2)} | ${cpuShare(result.restShare)} | ${cpuShare(result.stealShare)} |`,
+      ),
+      '',
+    );
+  }
+  return lines;
 }

@@ -1,0 +1,47 @@
+import { coresBusy, renderResults } from './report';
+import type { BenchReport, LoadResult } from './report';
+
+function load(requestsPerSecond: number, cpuMsPerOp: Record<string, number>): LoadResult {
+  return { requestsPerSecond, p50: 10, p99: 20, errors: 0, operations: requestsPerSecond * 10, cpuMsPerOp, restShare: 0, stealShare: 0 };
+}
+
+function report(single: LoadResult, double: LoadResult): BenchReport {
+  return {
+    machine: { cpu: 'test CPU', cores: 2, memoryGiB: 8, node: 'v20' },
+    accounts: 1000,
+    durationS: 10,
+    connections: 32,
+    scenarios: [{ key: 's5', title: '5 single-subgraph read via gateway', viaGateway: true }],
+    passes: [
+      { workers: 1, results: { s5: single }, rss: {} },
+      { workers: 2, results: { s5: double }, rss: {} },
+    ],
+    calibration: {},
+    dashboardSql: {},
+    sqlMethod: 'questions',
+    memoryTolerance: 0.1,
+    settleS: 5,
+  };
+}
+
+describe('bench report', () => {
+  it('counts the cores a load kept busy from CPU per operation and throughput', () => {
+    expect(coresBusy(load(1000, { gateway: 0.5, accounts: 0.5, mariadb: 0.25 }))).toBeCloseTo(1.25, 6);
+    expect(coresBusy({ requestsPerSecond: 1000, p50: 1, p99: 1, errors: 0, operations: 1 })).toBeUndefined();
+  });
+
+  it('says a saturated machine cannot show workers adding throughput, with the CPU each operation cost more', () => {
+    const text = renderResults(report(load(1000, { gateway: 0.9, accounts: 0.9 }), load(900, { gateway: 1.1, accounts: 1.1 })));
+    expect(text).toContain('WORKERS=2 vs WORKERS=1: 90% (WORKERS=1 kept 1.80 of 2 cores busy; CPU per operation at WORKERS=2: +22.2%)');
+    expect(text).toContain('the least busy load kept 1.80 of 2 cores busy, so this machine cannot show the growth');
+    expect(text).toContain('### WORKERS=2');
+    expect(text).toMatch(/\| 5 single-subgraph read via gateway \| 1\.10 \| 1\.10 \| 2\.20 \| 1\.98 \|/);
+  });
+
+  it('does not excuse missing growth where cores were left idle', () => {
+    const text = renderResults(report(load(1000, { gateway: 0.4, accounts: 0.4 }), load(1500, { gateway: 0.4, accounts: 0.4 })));
+    expect(text).toContain('WORKERS=2 vs WORKERS=1: 150%');
+    expect(text).toContain('the least busy load kept 0.80 of 2 cores busy.');
+    expect(text).not.toContain('cannot show the growth');
+  });
+});
