@@ -30,18 +30,18 @@ describe('bench report', () => {
     expect(coresBusy({ requestsPerSecond: 1000, p50: 1, p99: 1, errors: 0, operations: 1 })).toBeUndefined();
   });
 
-  it('says a saturated machine cannot show workers adding throughput, with the CPU each operation cost more', () => {
+  it('says how busy WORKERS=1 left the machine where a second worker added nothing, and what it cost per operation', () => {
     const text = renderResults(report(load(1000, { gateway: 0.9, accounts: 0.9 }), load(900, { gateway: 1.1, accounts: 1.1 })));
     expect(text).toContain('WORKERS=2 vs WORKERS=1: 90% (WORKERS=1 kept 1.80 of 2 cores busy; CPU per operation at WORKERS=2: +22.2%)');
-    expect(text).toContain('the least busy load kept 1.80 of 2 cores busy, so this machine cannot show the growth');
+    expect(text).toContain('None grew with WORKERS=2. Did not grow: 1 load(s) that kept 1.80 to 1.80 of 2 cores busy at WORKERS=1, where the second worker per service made each operation cost +22.2% to +22.2% CPU.');
     expect(text).toContain('### WORKERS=2');
     expect(text).toMatch(/\| 5 single-subgraph read via gateway \| 1\.10 \| 1\.10 \| 2\.20 \| 1\.98 \|/);
   });
 
-  it('does not excuse missing growth where cores were left idle', () => {
+  it('names the loads that grew with workers', () => {
     const text = renderResults(report(load(1000, { gateway: 0.4, accounts: 0.4 }), load(1500, { gateway: 0.4, accounts: 0.4 })));
     expect(text).toContain('WORKERS=2 vs WORKERS=1: 150%');
-    expect(text).toContain('the least busy load kept 0.80 of 2 cores busy.');
-    expect(text).not.toContain('cannot show the growth');
+    expect(text).toContain('Grew with WORKERS=2: 5 single-subgraph read via gateway (150%; 0.80 of 2 cores busy at WORKERS=1). ');
+    expect(text).not.toContain('Did not grow');
   });
 });

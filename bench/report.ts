@@ -265,24 +265,34 @@ export function renderResults(report: BenchReport): string {
     const cores = report.machine.cores;
     const perOp = (result: LoadResult | undefined): number | undefined =>
       result?.cpuMsPerOp ? Object.values(result.cpuMsPerOp).reduce((sum, ms) => sum + ms, 0) : undefined;
+    const loads: { title: string; growth: number; busy: number; cpuGrowth: number }[] = [];
     for (const { key, title } of report.scenarios) {
       const before = first.results[key];
       const after = last.results[key];
       const busy = coresBusy(before);
       const cpuBefore = perOp(before);
       const cpuAfter = perOp(after);
-      const context =
-        busy === undefined
-          ? ''
-          : ` (WORKERS=${first.workers} kept ${busy.toFixed(2)} of ${cores} cores busy${cpuBefore && cpuAfter ? `; CPU per operation at WORKERS=${last.workers}: ${percent(cpuAfter / cpuBefore - 1)}` : ''})`;
+      let context = '';
+      if (before && after && busy !== undefined && cpuBefore && cpuAfter) {
+        const cpuGrowth = cpuAfter / cpuBefore - 1;
+        loads.push({ title, growth: after.requestsPerSecond / Math.max(1e-9, before.requestsPerSecond), busy, cpuGrowth });
+        context = ` (WORKERS=${first.workers} kept ${busy.toFixed(2)} of ${cores} cores busy; CPU per operation at WORKERS=${last.workers}: ${percent(cpuGrowth)})`;
+      }
       lines.push(`- ${title}: WORKERS=${last.workers} vs WORKERS=${first.workers}: ${ratio(after?.requestsPerSecond, before?.requestsPerSecond)}${context}`);
     }
-    const idle = report.scenarios.map(({ key }) => coresBusy(first.results[key])).filter((busy): busy is number => busy !== undefined);
-    if (idle.length > 0) {
-      const least = Math.min(...idle);
+    if (loads.length > 0) {
+      const grew = loads.filter(({ growth }) => growth > 1);
+      const flat = loads.filter(({ growth }) => growth <= 1);
+      const range = (values: number[], format: (value: number) => string): string => `${format(Math.min(...values))} to ${format(Math.max(...values))}`;
+      const cores2 = (value: number): string => value.toFixed(2);
       lines.push(
-        `- Workers can only add throughput where WORKERS=${first.workers} leaves cores idle: here the least busy load kept ${least.toFixed(2)} of ${cores} cores busy` +
-          (least >= cores * SATURATED_SHARE ? ', so this machine cannot show the growth; more workers only add processes competing for the same cores.' : '.'),
+        `- Workers add throughput only where WORKERS=${first.workers} leaves cores idle. ` +
+          (grew.length > 0
+            ? `Grew with WORKERS=${last.workers}: ${grew.map(({ title, growth, busy }) => `${title} (${share(growth)}; ${cores2(busy)} of ${cores} cores busy at WORKERS=${first.workers})`).join(', ')}. `
+            : `None grew with WORKERS=${last.workers}. `) +
+          (flat.length > 0
+            ? `Did not grow: ${flat.length} load(s) that kept ${range(flat.map(({ busy }) => busy), cores2)} of ${cores} cores busy at WORKERS=${first.workers}, where the second worker per service made each operation cost ${range(flat.map(({ cpuGrowth }) => cpuGrowth), percent)} CPU.`
+            : ''),
       );
     }
   }
@@ -384,13 +394,6 @@ function busyMachineLoads(report: BenchReport): string[] {
   }
   return busy;
 }
-
-/**
- * A load that kept this share of the cores busy with one worker per service leaves less headroom
- * than a second worker costs: every process more on the same cores made each operation 20-40%
- * dearer in CPU in the runs on 2 cores (the WORKERS=2 table).
- */
-const SATURATED_SHARE = 0.75;
 
 const CPU_COLUMNS = ['gateway', 'hive', 'accounts', 'payments', 'policies', 'refunds', 'mariadb', 'bench'];
 
