@@ -44,4 +44,15 @@ describe('bench report', () => {
     expect(text).toContain('Grew with WORKERS=2: 5 single-subgraph read via gateway (150%; 0.80 of 2 cores busy at WORKERS=1). ');
     expect(text).not.toContain('Did not grow');
   });
+
+  it('shows a limit no service runs as the machine drift between the passes, not as worker growth', () => {
+    const base = report(load(1000, { gateway: 0.4, accounts: 0.4 }), load(1000, { gateway: 0.4, accounts: 0.4 }));
+    base.scenarios.push({ key: 's3d', title: '3 same SQL straight via mysql2', withoutServices: true });
+    base.passes[0]!.results.s3d = load(500, { mariadb: 1, bench: 1 });
+    base.passes[1]!.results.s3d = load(640, { mariadb: 1, bench: 1 });
+    const text = renderResults(base);
+    expect(text).toContain("- 3 same SQL straight via mysql2 (no service, so no workers involved: the machine's own drift between the passes): 128%");
+    expect(text).not.toContain('Grew with WORKERS=2: 3 same SQL');
+    expect(text).toContain('None grew with WORKERS=2. Did not grow: 1 load(s)');
+  });
 });

@@ -71,7 +71,8 @@ export interface BenchReport {
   /** Seconds of unmeasured load before each measured one (0: none). */
   warmupS?: number;
   connections: number;
-  scenarios: { key: string; title: string; viaGateway?: boolean }[];
+  /** `withoutServices`: a limit the bench runs itself against MariaDB, which no service worker count touches. */
+  scenarios: { key: string; title: string; viaGateway?: boolean; withoutServices?: boolean }[];
   passes: PassResult[];
   calibration: Record<string, ScenarioCalibration>;
   dashboardSql: Record<number, number>;
@@ -266,9 +267,14 @@ export function renderResults(report: BenchReport): string {
     const perOp = (result: LoadResult | undefined): number | undefined =>
       result?.cpuMsPerOp ? Object.values(result.cpuMsPerOp).reduce((sum, ms) => sum + ms, 0) : undefined;
     const loads: { title: string; growth: number; busy: number; cpuGrowth: number }[] = [];
-    for (const { key, title } of report.scenarios) {
+    for (const { key, title, withoutServices } of report.scenarios) {
       const before = first.results[key];
       const after = last.results[key];
+      if (withoutServices) {
+        // Same load, no service involved: how far the machine itself drifted between the passes.
+        lines.push(`- ${title} (no service, so no workers involved: the machine's own drift between the passes): ${ratio(after?.requestsPerSecond, before?.requestsPerSecond)}`);
+        continue;
+      }
       const busy = coresBusy(before);
       const cpuBefore = perOp(before);
       const cpuAfter = perOp(after);

@@ -1,6 +1,7 @@
 import { SignJWT, exportSPKI, generateKeyPair } from 'jose';
 import { loadConfig } from '../../subgraphs/common/src/config';
 import { TokenError, createTokenVerifier, issueDevelopmentToken } from './jwt';
+import type { Config } from '../../subgraphs/common/src/config';
 
 describe('access tokens', () => {
   const config = loadConfig({});
@@ -36,14 +37,29 @@ describe('access tokens', () => {
     await expect(issueDevelopmentToken(config, { sub: 'x', role: 'partner', brand: 'NOT_A_BRAND' })).rejects.toBeInstanceOf(TokenError);
   });
 
-  it('does not let a cached token vouch for a tampered copy of it', async () => {
+  it('does not let a verified HS256 token vouch for a tampered copy of it', async () => {
     const verify = await createTokenVerifier(config);
     const token = await issueDevelopmentToken(config, { sub: 'app', role: 'partner', brand: 'O2' });
     await expect(verify(token)).resolves.toEqual({ role: 'partner', subject: 'app', brand: 'O2' });
-    const [head, , signature] = token.split('.');
-    const escalated = Buffer.from(JSON.stringify({ sub: 'app', role: 'admin', iss: config.jwt.issuer, aud: config.jwt.audience, exp: 4102444800 })).toString('base64url');
-    await expect(verify(`${head}.${escalated}.${signature}`)).rejects.toBeInstanceOf(TokenError);
+    await expect(verify(escalatedCopy(token, config))).rejects.toBeInstanceOf(TokenError);
     await expect(verify(token)).resolves.toEqual({ role: 'partner', subject: 'app', brand: 'O2' });
+  });
+
+  it('does not let a cached ES256 token vouch for a tampered copy of it', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const production = loadConfig({ JWT_ALGORITHM: 'ES256', JWT_PUBLIC_KEY: await exportSPKI(publicKey) });
+    const verify = await createTokenVerifier(production);
+    const token = await new SignJWT({ role: 'partner', brand: 'O2' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('app')
+      .setIssuer(production.jwt.issuer)
+      .setAudience(production.jwt.audience)
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    // The second check of the same token is answered from the cache; the tampered copy must not be.
+    await expect(verify(token)).resolves.toEqual({ role: 'partner', subject: 'app', brand: 'O2' });
+    await expect(verify(token)).resolves.toEqual({ role: 'partner', subject: 'app', brand: 'O2' });
+    await expect(verify(escalatedCopy(token, production))).rejects.toBeInstanceOf(TokenError);
   });
 
   it('pins the configured algorithm: with ES256 and a public key, an HS256 token is refused', async () => {
@@ -62,3 +78,10 @@ describe('access tokens', () => {
     await expect(verify(hs)).rejects.toBeInstanceOf(TokenError);
   });
 });
+
+/** The token's header and signature around a payload that claims the admin role. */
+function escalatedCopy(token: string, settings: Config): string {
+  const [head, , signature] = token.split('.');
+  const escalated = Buffer.from(JSON.stringify({ sub: 'app', role: 'admin', iss: settings.jwt.issuer, aud: settings.jwt.audience, exp: 4102444800 })).toString('base64url');
+  return `${head}.${escalated}.${signature}`;
+}

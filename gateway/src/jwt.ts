@@ -39,9 +39,11 @@ function principalFromClaims(payload: Record<string, unknown>): Principal {
 
 /**
  * Verifies access tokens with the algorithm pinned by configuration; exp, iss and aud are required.
- * A shared secret or a fixed public key goes through fast-jwt (node:crypto, synchronous, a bounded
- * cache of tokens already verified, never past their exp); a JWKS URL through jose, which fetches,
- * caches and rotates the key set.
+ * A shared secret or a fixed public key goes through fast-jwt (node:crypto, synchronous); a JWKS URL
+ * through jose, which fetches, caches and rotates the key set. A public-key signature is checked
+ * once per token and then found in a bounded cache (never past its exp). An HS256 token is checked
+ * every time: the cache's own SHA-256 of the token costs about as much as the HMAC it would save,
+ * so a miss cost twice a plain check (18.8 against 8.6 µs) and a hit saved 6 µs (fast-jwt 6).
  */
 export async function createTokenVerifier(config: Config): Promise<(token: string) => Promise<Principal>> {
   const { jwt } = config;
@@ -73,8 +75,7 @@ export async function createTokenVerifier(config: Config): Promise<(token: strin
     allowedAud: jwt.audience,
     requiredClaims: ['exp', 'sub'],
     clockTolerance: 5000,
-    cache: VERIFIED_TOKEN_CACHE_ENTRIES,
-    cacheTTL: VERIFIED_TOKEN_CACHE_MS,
+    ...(jwt.algorithm === 'HS256' ? {} : { cache: VERIFIED_TOKEN_CACHE_ENTRIES, cacheTTL: VERIFIED_TOKEN_CACHE_MS }),
   }) as (token: string) => Record<string, unknown>;
   return async (token: string) => {
     let payload: Record<string, unknown>;
