@@ -46,16 +46,9 @@ describe('access tokens', () => {
   });
 
   it('does not let a cached ES256 token vouch for a tampered copy of it', async () => {
-    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const production = loadConfig({ JWT_ALGORITHM: 'ES256', JWT_PUBLIC_KEY: await exportSPKI(publicKey) });
+    const { production, sign } = await es256Setup();
     const verify = await createTokenVerifier(production);
-    const token = await new SignJWT({ role: 'partner', brand: 'O2' })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setSubject('app')
-      .setIssuer(production.jwt.issuer)
-      .setAudience(production.jwt.audience)
-      .setExpirationTime('5m')
-      .sign(privateKey);
+    const token = await sign('app', { role: 'partner', brand: 'O2' });
     // The second check of the same token is answered from the cache; the tampered copy must not be.
     await expect(verify(token)).resolves.toEqual({ role: 'partner', subject: 'app', brand: 'O2' });
     await expect(verify(token)).resolves.toEqual({ role: 'partner', subject: 'app', brand: 'O2' });
@@ -63,16 +56,9 @@ describe('access tokens', () => {
   });
 
   it('pins the configured algorithm: with ES256 and a public key, an HS256 token is refused', async () => {
-    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const production = loadConfig({ JWT_ALGORITHM: 'ES256', JWT_PUBLIC_KEY: await exportSPKI(publicKey) });
+    const { production, sign } = await es256Setup();
     const verify = await createTokenVerifier(production);
-    const good = await new SignJWT({ role: 'admin' })
-      .setProtectedHeader({ alg: 'ES256' })
-      .setSubject('ops')
-      .setIssuer(production.jwt.issuer)
-      .setAudience(production.jwt.audience)
-      .setExpirationTime('5m')
-      .sign(privateKey);
+    const good = await sign('ops', { role: 'admin' });
     await expect(verify(good)).resolves.toEqual({ role: 'admin', subject: 'ops' });
     const hs = await issueDevelopmentToken(config, { sub: 'ops', role: 'admin' });
     await expect(verify(hs)).rejects.toBeInstanceOf(TokenError);
@@ -84,4 +70,19 @@ function escalatedCopy(token: string, settings: Config): string {
   const [head, , signature] = token.split('.');
   const escalated = Buffer.from(JSON.stringify({ sub: 'app', role: 'admin', iss: settings.jwt.issuer, aud: settings.jwt.audience, exp: 4102444800 })).toString('base64url');
   return `${head}.${escalated}.${signature}`;
+}
+
+/** A configuration pinned to ES256 with a fresh public key, and a signer of tokens it accepts. */
+async function es256Setup(): Promise<{ production: Config; sign: (subject: string, claims: Record<string, unknown>) => Promise<string> }> {
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const production = loadConfig({ JWT_ALGORITHM: 'ES256', JWT_PUBLIC_KEY: await exportSPKI(publicKey) });
+  const sign = (subject: string, claims: Record<string, unknown>): Promise<string> =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject(subject)
+      .setIssuer(production.jwt.issuer)
+      .setAudience(production.jwt.audience)
+      .setExpirationTime('5m')
+      .sign(privateKey);
+  return { production, sign };
 }
