@@ -1,5 +1,5 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
-import { DomainError } from '../../../common/src/errors';
+import { DomainError, notFound } from '../../../common/src/errors';
 import type { PoliciesContext } from '../schema';
 import { PolicyAccount } from '../types/account.type';
 import { AccountValidityType } from '../types/account-validity.type';
@@ -23,7 +23,7 @@ export class AccountPolicyResolver {
   @FieldResolver(() => BrandType, { description: 'The brand and its rules.' })
   async brand(@Root() account: PolicyAccount, @Ctx() { loaders }: PoliciesContext): Promise<BrandType> {
     const brand = await loaders.brandByCode.load(account.brandCode);
-    if (!brand) throw new DomainError('NOT_FOUND', `Brand ${account.brandCode} is not in the catalogue`, { id: account.brandCode });
+    if (!brand) throw notFound('Brand', account.brandCode);
     return brand;
   }
 
