@@ -55,4 +55,17 @@ describe('bench report', () => {
     expect(text).not.toContain('Grew with WORKERS=2: 3 same SQL');
     expect(text).toContain('None grew with WORKERS=2. Did not grow: 1 load(s)');
   });
+
+  it('says which gateway ran each scenario first, from the report', () => {
+    const base = report(load(1000, { gateway: 0.4 }), load(1000, { gateway: 0.4 }));
+    base.scenarios = [
+      { key: 's1', title: '1 self-service read', viaGateway: true },
+      { key: 's2', title: '2 dashboard list of 50', viaGateway: true, hiveFirst: true },
+      { key: 's5', title: '5 single-subgraph read via gateway', viaGateway: true },
+    ];
+    const pass = base.passes[0]!;
+    pass.results = { s1: load(100, { gateway: 1 }), s2: load(100, { gateway: 1 }), s5: load(1000, { gateway: 0.4 }) };
+    pass.hive = { s1: load(50, { hive: 2 }), s2: load(50, { hive: 2 }), s5: load(500, { hive: 0.8 }) };
+    expect(renderResults(base)).toContain('Ours runs first in scenarios 1 and 5, Hive Gateway first in 2, each after its own calibration and warm-up.');
+  });
 });

@@ -72,7 +72,8 @@ export interface BenchReport {
   warmupS?: number;
   connections: number;
   /** `withoutServices`: a limit the bench runs itself against MariaDB, which no service worker count touches. */
-  scenarios: { key: string; title: string; viaGateway?: boolean; withoutServices?: boolean }[];
+  /** `hiveFirst`: Hive Gateway's load of this scenario ran before ours. */
+  scenarios: { key: string; title: string; viaGateway?: boolean; withoutServices?: boolean; hiveFirst?: boolean }[];
   passes: PassResult[];
   calibration: Record<string, ScenarioCalibration>;
   dashboardSql: Record<number, number>;
@@ -164,7 +165,7 @@ export function renderResults(report: BenchReport): string {
     lines.push(
       `## Our gateway vs. Hive Gateway (WORKERS=${hivePass.workers}, same subgraphs)`,
       '',
-      `Same run, same subgraph processes, scenario by scenario, Hive Gateway${report.hiveVersion ? ` (\`@graphql-hive/gateway-runtime\` ${report.hiveVersion})` : ''} in one process. Ours runs first in scenarios 1, 3 and 5, Hive Gateway first in 2 and 4, each after its own calibration and warm-up.`,
+      `Same run, same subgraph processes, scenario by scenario, Hive Gateway${report.hiveVersion ? ` (\`@graphql-hive/gateway-runtime\` ${report.hiveVersion})` : ''} in one process. ${firstThrough(report)}, each after its own calibration and warm-up.`,
       '',
       '| scenario | ours ops/s | Hive ops/s | ours vs. Hive | ours p50 / p99 ms | Hive p50 / p99 ms | Hive errors | subgraph requests/op ours / Hive | SQL statements/op ours / Hive |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -264,8 +265,6 @@ export function renderResults(report: BenchReport): string {
   }
   if (first && last && first !== last) {
     const cores = report.machine.cores;
-    const perOp = (result: LoadResult | undefined): number | undefined =>
-      result?.cpuMsPerOp ? Object.values(result.cpuMsPerOp).reduce((sum, ms) => sum + ms, 0) : undefined;
     const loads: { title: string; growth: number; busy: number; cpuGrowth: number }[] = [];
     for (const { key, title, withoutServices } of report.scenarios) {
       const before = first.results[key];
@@ -276,8 +275,8 @@ export function renderResults(report: BenchReport): string {
         continue;
       }
       const busy = coresBusy(before);
-      const cpuBefore = perOp(before);
-      const cpuAfter = perOp(after);
+      const cpuBefore = cpuPerOp(before);
+      const cpuAfter = cpuPerOp(after);
       let context = '';
       if (before && after && busy !== undefined && cpuBefore && cpuAfter) {
         const cpuGrowth = cpuAfter / cpuBefore - 1;
@@ -385,6 +384,20 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Which gateway ran each scenario first, by the scenarios' numbers ("1 self-service read" is 1). */
+function firstThrough(report: BenchReport): string {
+  const viaGateway = report.scenarios.filter((scenario) => scenario.viaGateway);
+  const numbers = (scenarios: typeof viaGateway): string => {
+    const all = scenarios.map(({ title }) => title.split(' ', 1)[0]);
+    return all.length > 1 ? `${all.slice(0, -1).join(', ')} and ${all[all.length - 1]}` : all.join('');
+  };
+  const hiveFirst = viaGateway.filter((scenario) => scenario.hiveFirst);
+  const oursFirst = viaGateway.filter((scenario) => !scenario.hiveFirst);
+  if (hiveFirst.length === 0) return 'Ours runs first in every scenario';
+  if (oursFirst.length === 0) return 'Hive Gateway runs first in every scenario';
+  return `Ours runs first in scenarios ${numbers(oursFirst)}, Hive Gateway first in ${numbers(hiveFirst)}`;
+}
+
 /** A load during which this much of the machine was busy elsewhere is called out: its figures are not comparable. */
 export const REST_WARNING_SHARE = 0.15;
 
@@ -403,11 +416,15 @@ function busyMachineLoads(report: BenchReport): string[] {
 
 const CPU_COLUMNS = ['gateway', 'hive', 'accounts', 'payments', 'policies', 'refunds', 'mariadb', 'bench'];
 
+/** CPU time of all processes per operation of a load, in ms. */
+function cpuPerOp(result: LoadResult | undefined): number | undefined {
+  return result?.cpuMsPerOp ? Object.values(result.cpuMsPerOp).reduce((sum, ms) => sum + ms, 0) : undefined;
+}
+
 /** CPU time a load kept busy, in cores: CPU per operation of every process times operations per second. */
 export function coresBusy(result: LoadResult | undefined): number | undefined {
-  if (!result?.cpuMsPerOp) return undefined;
-  const msPerOp = Object.values(result.cpuMsPerOp).reduce((sum, ms) => sum + ms, 0);
-  return (msPerOp * result.requestsPerSecond) / 1000;
+  const msPerOp = cpuPerOp(result);
+  return msPerOp === undefined ? undefined : (msPerOp * result!.requestsPerSecond) / 1000;
 }
 
 /**
@@ -443,7 +460,6 @@ function cpuSection(report: BenchReport): string[] {
       const ms = result.cpuMsPerOp?.[name];
       return ms === undefined || ms < 0.005 ? '–' : ms.toFixed(2);
     };
-    const total = (result: LoadResult): number => Object.values(result.cpuMsPerOp ?? {}).reduce((sum, ms) => sum + ms, 0);
     lines.push(
       `### WORKERS=${pass.workers}`,
       '',
@@ -451,7 +467,7 @@ function cpuSection(report: BenchReport): string[] {
       `|---|${columns.map(() => '---:|').join('')}---:|---:|---:|---:|`,
       ...rows.map(
         ([title, result]) =>
-          `| ${title} | ${columns.map((name) => cell(result, name)).join(' | ')} | ${total(result).toFixed(2)} | ${fixed(coresBusy(result), 2)} | ${cpuShare(result.restShare)} | ${cpuShare(result.stealShare)} |`,
+          `| ${title} | ${columns.map((name) => cell(result, name)).join(' | ')} | ${fixed(cpuPerOp(result), 2)} | ${fixed(coresBusy(result), 2)} | ${cpuShare(result.restShare)} | ${cpuShare(result.stealShare)} |`,
       ),
       '',
     );
