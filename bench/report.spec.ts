@@ -33,7 +33,7 @@ describe('bench report', () => {
   it('says how busy WORKERS=1 left the machine where a second worker added nothing, and what it cost per operation', () => {
     const text = renderResults(report(load(1000, { gateway: 0.9, accounts: 0.9 }), load(900, { gateway: 1.1, accounts: 1.1 })));
     expect(text).toContain('WORKERS=2 vs WORKERS=1: 90% (WORKERS=1 kept 1.80 of 2 cores busy; CPU per operation at WORKERS=2: +22.2%)');
-    expect(text).toContain('None grew with WORKERS=2. Did not grow: 1 load(s) that kept 1.80 to 1.80 of 2 cores busy at WORKERS=1, where the second worker per service made each operation cost +22.2% to +22.2% CPU.');
+    expect(text).toContain('None grew with WORKERS=2. Did not grow: 1 load(s) that kept 1.80 to 1.80 of 2 cores busy at WORKERS=1, where WORKERS=2 made each operation cost +22.2% to +22.2% CPU.');
     expect(text).toContain('### WORKERS=2');
     expect(text).toMatch(/\| 5 single-subgraph read via gateway \| 1\.10 \| 1\.10 \| 2\.20 \| 1\.98 \|/);
   });
@@ -45,13 +45,23 @@ describe('bench report', () => {
     expect(text).not.toContain('Did not grow');
   });
 
+  it('compares every worker count with WORKERS=1, not only the last', () => {
+    const base = report(load(1000, { gateway: 0.4, accounts: 0.4 }), load(1500, { gateway: 0.4, accounts: 0.4 }));
+    base.passes.push({ workers: 4, results: { s5: load(800, { gateway: 0.6, accounts: 0.6 }) }, rss: {} });
+    const text = renderResults(base);
+    expect(text).toContain('- 5 single-subgraph read via gateway: WORKERS=2 vs WORKERS=1: 150%');
+    expect(text).toContain('Grew with WORKERS=2: 5 single-subgraph read via gateway (150%; 0.80 of 2 cores busy at WORKERS=1). ');
+    expect(text).toContain('- 5 single-subgraph read via gateway: WORKERS=4 vs WORKERS=1: 80% (WORKERS=1 kept 0.80 of 2 cores busy; CPU per operation at WORKERS=4: +50.0%)');
+    expect(text).toContain('None grew with WORKERS=4. Did not grow: 1 load(s) that kept 0.80 to 0.80 of 2 cores busy at WORKERS=1, where WORKERS=4 made each operation cost +50.0% to +50.0% CPU.');
+  });
+
   it('shows a limit no service runs as the machine drift between the passes, not as worker growth', () => {
     const base = report(load(1000, { gateway: 0.4, accounts: 0.4 }), load(1000, { gateway: 0.4, accounts: 0.4 }));
     base.scenarios.push({ key: 's3d', title: '3 same SQL straight via mysql2', withoutServices: true });
     base.passes[0]!.results.s3d = load(500, { mariadb: 1, bench: 1 });
     base.passes[1]!.results.s3d = load(640, { mariadb: 1, bench: 1 });
     const text = renderResults(base);
-    expect(text).toContain("- 3 same SQL straight via mysql2 (no service, so no workers involved: the machine's own drift between the passes): 128%");
+    expect(text).toContain("- 3 same SQL straight via mysql2, WORKERS=2 vs WORKERS=1 (no service, so no workers involved: the machine's own drift between the passes): 128%");
     expect(text).not.toContain('Grew with WORKERS=2: 3 same SQL');
     expect(text).toContain('None grew with WORKERS=2. Did not grow: 1 load(s)');
   });

@@ -71,8 +71,10 @@ export interface BenchReport {
   /** Seconds of unmeasured load before each measured one (0: none). */
   warmupS?: number;
   connections: number;
-  /** `withoutServices`: a limit the bench runs itself against MariaDB, which no service worker count touches. */
-  /** `hiveFirst`: Hive Gateway's load of this scenario ran before ours. */
+  /**
+   * `withoutServices`: a limit the bench runs itself against MariaDB, which no service worker count touches.
+   * `hiveFirst`: Hive Gateway's load of this scenario ran before ours.
+   */
   scenarios: { key: string; title: string; viaGateway?: boolean; withoutServices?: boolean; hiveFirst?: boolean }[];
   passes: PassResult[];
   calibration: Record<string, ScenarioCalibration>;
@@ -89,6 +91,7 @@ export interface BenchReport {
 const fixed = (value: number | undefined, digits = 0): string => (value === undefined ? '–' : value.toFixed(digits));
 const mib = (bytes: number | undefined): string => (bytes === undefined ? '–' : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
 const share = (value: number): string => `${(value * 100).toFixed(0)}%`;
+const ratio = (a?: number, b?: number): string => (a && b ? `${((a / b) * 100).toFixed(0)}%` : '–');
 const percent = (value: number): string => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`;
 
 export interface MemoryGrowth {
@@ -157,7 +160,6 @@ export function renderResults(report: BenchReport): string {
     }
     lines.push('', `RSS after the ${pass.memoryRuns ? 'first run' : 'run'}: ${Object.entries(pass.rss).map(([name, bytes]) => `${name} ${mib(bytes)}`).join(', ')}`, '');
   }
-  const ratio = (a?: number, b?: number): string => (a && b ? `${((a / b) * 100).toFixed(0)}%` : '–');
   lines.push(...cpuSection(report));
   const hivePass = report.passes.find((pass) => pass.hive);
   if (hivePass?.hive) {
@@ -263,43 +265,8 @@ export function renderResults(report: BenchReport): string {
       if (viaGateway) lines.push(`- ${title}: our gateway (WORKERS=${hivePass.workers}) vs. Hive Gateway (one process): ${ratio(hivePass.results[key]?.requestsPerSecond, hivePass.hive[key]?.requestsPerSecond)}`);
     }
   }
-  if (first && last && first !== last) {
-    const cores = report.machine.cores;
-    const loads: { title: string; growth: number; busy: number; cpuGrowth: number }[] = [];
-    for (const { key, title, withoutServices } of report.scenarios) {
-      const before = first.results[key];
-      const after = last.results[key];
-      if (withoutServices) {
-        // Same load, no service involved: how far the machine itself drifted between the passes.
-        lines.push(`- ${title} (no service, so no workers involved: the machine's own drift between the passes): ${ratio(after?.requestsPerSecond, before?.requestsPerSecond)}`);
-        continue;
-      }
-      const busy = coresBusy(before);
-      const cpuBefore = cpuPerOp(before);
-      const cpuAfter = cpuPerOp(after);
-      let context = '';
-      if (before && after && busy !== undefined && cpuBefore && cpuAfter) {
-        const cpuGrowth = cpuAfter / cpuBefore - 1;
-        loads.push({ title, growth: after.requestsPerSecond / Math.max(1e-9, before.requestsPerSecond), busy, cpuGrowth });
-        context = ` (WORKERS=${first.workers} kept ${busy.toFixed(2)} of ${cores} cores busy; CPU per operation at WORKERS=${last.workers}: ${percent(cpuGrowth)})`;
-      }
-      lines.push(`- ${title}: WORKERS=${last.workers} vs WORKERS=${first.workers}: ${ratio(after?.requestsPerSecond, before?.requestsPerSecond)}${context}`);
-    }
-    if (loads.length > 0) {
-      const grew = loads.filter(({ growth }) => growth > 1);
-      const flat = loads.filter(({ growth }) => growth <= 1);
-      const range = (values: number[], format: (value: number) => string): string => `${format(Math.min(...values))} to ${format(Math.max(...values))}`;
-      const cores2 = (value: number): string => value.toFixed(2);
-      lines.push(
-        `- Workers add throughput only where WORKERS=${first.workers} leaves cores idle. ` +
-          (grew.length > 0
-            ? `Grew with WORKERS=${last.workers}: ${grew.map(({ title, growth, busy }) => `${title} (${share(growth)}; ${cores2(busy)} of ${cores} cores busy at WORKERS=${first.workers})`).join(', ')}. `
-            : `None grew with WORKERS=${last.workers}. `) +
-          (flat.length > 0
-            ? `Did not grow: ${flat.length} load(s) that kept ${range(flat.map(({ busy }) => busy), cores2)} of ${cores} cores busy at WORKERS=${first.workers}, where the second worker per service made each operation cost ${range(flat.map(({ cpuGrowth }) => cpuGrowth), percent)} CPU.`
-            : ''),
-      );
-    }
+  if (first) {
+    for (const pass of report.passes.slice(1)) lines.push(...workerRatios(report, first, pass));
   }
   const sizes = Object.entries(report.dashboardSql);
   if (sizes.length > 0) {
@@ -382,6 +349,48 @@ ${parts.join('\n')}
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Every load with `pass.workers` workers per service against the same load with `base.workers`, and which grew. */
+function workerRatios(report: BenchReport, base: PassResult, pass: PassResult): string[] {
+  const cores = report.machine.cores;
+  const against = `WORKERS=${pass.workers} vs WORKERS=${base.workers}`;
+  const lines: string[] = [];
+  const loads: { title: string; growth: number; busy: number; cpuGrowth: number }[] = [];
+  for (const { key, title, withoutServices } of report.scenarios) {
+    const before = base.results[key];
+    const after = pass.results[key];
+    if (withoutServices) {
+      // Same load, no service involved: how far the machine itself drifted between the passes.
+      lines.push(`- ${title}, ${against} (no service, so no workers involved: the machine's own drift between the passes): ${ratio(after?.requestsPerSecond, before?.requestsPerSecond)}`);
+      continue;
+    }
+    const busy = coresBusy(before);
+    const cpuBefore = cpuPerOp(before);
+    const cpuAfter = cpuPerOp(after);
+    let context = '';
+    if (before && after && busy !== undefined && cpuBefore && cpuAfter) {
+      const cpuGrowth = cpuAfter / cpuBefore - 1;
+      loads.push({ title, growth: after.requestsPerSecond / Math.max(1e-9, before.requestsPerSecond), busy, cpuGrowth });
+      context = ` (WORKERS=${base.workers} kept ${fixed(busy, 2)} of ${cores} cores busy; CPU per operation at WORKERS=${pass.workers}: ${percent(cpuGrowth)})`;
+    }
+    lines.push(`- ${title}: ${against}: ${ratio(after?.requestsPerSecond, before?.requestsPerSecond)}${context}`);
+  }
+  if (loads.length === 0) return lines;
+  const grew = loads.filter(({ growth }) => growth > 1);
+  const flat = loads.filter(({ growth }) => growth <= 1);
+  const range = (values: number[], format: (value: number) => string): string => `${format(Math.min(...values))} to ${format(Math.max(...values))}`;
+  const twoDigits = (value: number): string => fixed(value, 2);
+  lines.push(
+    `- Workers add throughput only where WORKERS=${base.workers} leaves cores idle. ` +
+      (grew.length > 0
+        ? `Grew with WORKERS=${pass.workers}: ${grew.map(({ title, growth, busy }) => `${title} (${share(growth)}; ${twoDigits(busy)} of ${cores} cores busy at WORKERS=${base.workers})`).join(', ')}. `
+        : `None grew with WORKERS=${pass.workers}. `) +
+      (flat.length > 0
+        ? `Did not grow: ${flat.length} load(s) that kept ${range(flat.map(({ busy }) => busy), twoDigits)} of ${cores} cores busy at WORKERS=${base.workers}, where WORKERS=${pass.workers} made each operation cost ${range(flat.map(({ cpuGrowth }) => cpuGrowth), percent)} CPU.`
+        : ''),
+  );
+  return lines;
 }
 
 /** Which gateway ran each scenario first, by the scenarios' numbers ("1 self-service read" is 1). */
