@@ -76,8 +76,31 @@ interface Scenario {
   chained?: boolean;
   /** Goes through a gateway, so it also runs through Hive Gateway. */
   viaGateway?: boolean;
-  /** Its prepared requests expire within minutes (signed principal headers): prepared again for every run. */
+  /** Its prepared requests expire within minutes (signed principal headers): see PreparedOperations. */
   shortLived?: boolean;
+}
+
+/**
+ * Each scenario's prepared requests on one stack. Token pools last the whole bench (2 h); a
+ * short-lived scenario's signed principal headers (PRINCIPAL_MAX_AGE_SECONDS) are signed again when
+ * they would pass half their maximum age before the coming load ends.
+ */
+class PreparedOperations {
+  private readonly entries = new Map<string, { next: NextOperation; at: number }>();
+
+  constructor(
+    private readonly stack: Stack,
+    private readonly dataset: Dataset,
+  ) {}
+
+  async for(scenario: Scenario, loadS: number): Promise<NextOperation> {
+    const entry = this.entries.get(scenario.key);
+    const endsAtS = entry ? (Date.now() - entry.at) / 1000 + loadS : Infinity;
+    if (entry && (!scenario.shortLived || endsAtS <= this.stack.config.principalMaxAgeSeconds / 2)) return entry.next;
+    const next = await scenario.prepare(this.stack, this.dataset);
+    this.entries.set(scenario.key, { next, at: Date.now() });
+    return next;
+  }
 }
 
 const hiveKey = (key: string): string => `${key}-hive`;
@@ -531,37 +554,25 @@ async function interleavedRatio(limit: string, ours: () => Promise<LoadResult>, 
 }
 
 /** The two target ratios again, in alternation: gateway vs. straight to accounts, charging vs. direct mysql2. */
-async function measurePairs(stack: Stack, dataset: Dataset, prepared: Map<string, NextOperation>, pairs: Record<string, InterleavedRatio>): Promise<void> {
+async function measurePairs(stack: Stack, dataset: Dataset, prepared: PreparedOperations, pairs: Record<string, InterleavedRatio>): Promise<void> {
   const scenarioOf = (key: string): Scenario | undefined => SCENARIOS.find((scenario) => scenario.key === key);
-  const slice = (scenario: Scenario, next: NextOperation, errorKey: string): Promise<LoadResult> =>
-    loadOnly(stack, scenario, next, { gatewayUrl: stack.gatewayUrl, errorKey }, PAIR_SLICE_S, `${scenario.title} (slice)`);
+  const slice = async (scenario: Scenario, errorKey: string): Promise<LoadResult> =>
+    loadOnly(stack, scenario, await prepared.for(scenario, PAIR_SLICE_S), { gatewayUrl: stack.gatewayUrl, errorKey }, PAIR_SLICE_S, `${scenario.title} (slice)`);
   const report = (key: string, pair: InterleavedRatio): void => {
     pairs[key] = pair;
     log(`    ${pair.ours.toFixed(0)} vs. ${pair.theirs.toFixed(0)} ops/s: ${((100 * pair.ours) / Math.max(1e-9, pair.theirs)).toFixed(0)}% (slices ${pair.sliceRatios.map((r) => `${(100 * r).toFixed(0)}%`).join(', ')}), errors ${pair.errors}`);
   };
   const single = scenarioOf('s5');
   const straight = scenarioOf('s5d');
-  const singleNext = prepared.get('s5');
-  if (single && straight && singleNext) {
+  if (single && straight) {
     log(`  5 gateway vs. straight to accounts, ${PAIR_SLICES} alternating ${PAIR_SLICE_S} s slices each`);
-    // The straight side's signed principal headers expire (PRINCIPAL_MAX_AGE_SECONDS): signed again once half that has passed.
-    let straightNext = await straight.prepare(stack, dataset);
-    let signedAt = Date.now();
-    const freshStraight = async (): Promise<NextOperation> => {
-      if (Date.now() - signedAt > (stack.config.principalMaxAgeSeconds * 1000) / 2) {
-        straightNext = await straight.prepare(stack, dataset);
-        signedAt = Date.now();
-      }
-      return straightNext;
-    };
-    report('s5', await interleavedRatio('s5d', () => slice(single, singleNext, 's5-pair'), async () => slice(straight, await freshStraight(), 's5d-pair')));
+    report('s5', await interleavedRatio('s5d', () => slice(single, 's5-pair'), () => slice(straight, 's5d-pair')));
   }
   const charging = scenarioOf('s3');
-  const chargingNext = prepared.get('s3');
-  if (charging && chargingNext) {
+  if (charging) {
     log(`  3 charging vs. the same SQL straight through mysql2, ${PAIR_SLICES} alternating ${PAIR_SLICE_S} s slices each`);
     const accounts = chargeableAccounts(dataset);
-    report('s3', await interleavedRatio('s3d', () => slice(charging, chargingNext, 's3-pair'), () => runDirectCharging(SERVER_URL, `${PREFIX}accounts`, accounts, CONNECTIONS, PAIR_SLICE_S)));
+    report('s3', await interleavedRatio('s3d', () => slice(charging, 's3-pair'), () => runDirectCharging(SERVER_URL, `${PREFIX}accounts`, accounts, CONNECTIONS, PAIR_SLICE_S)));
   }
 }
 
@@ -866,7 +877,7 @@ async function main(): Promise<void> {
         const hive: Record<string, LoadResult> = {};
         const memoryRuns: MemoryRun[] = [];
         const pairs: Record<string, InterleavedRatio> = {};
-        const prepared = new Map<string, NextOperation>();
+        const prepared = new PreparedOperations(stack, dataset);
         for (let run = 1; run <= repeats; run += 1) {
           // Run 1 is the measured one; later runs repeat the load on the same processes for the memory check.
           const measured = run === 1;
@@ -884,9 +895,7 @@ async function main(): Promise<void> {
             if (firstErrors.has(key)) log(`    first error: ${firstErrors.get(key)}`);
           };
           for (const scenario of SCENARIOS) {
-            // Token pools last the whole bench (2 h); signed principal headers do not.
-            const next = (!scenario.shortLived && prepared.get(scenario.key)) || (await scenario.prepare(stack, dataset));
-            prepared.set(scenario.key, next);
+            const next = await prepared.for(scenario, WARMUP_S + durationS);
             const ours: Target = { gatewayUrl: stack.gatewayUrl, errorKey: scenario.key };
             if (measured && workers === 1) {
               calibration[scenario.key] = await calibrate(stack, counter, scenario, () => next(stack.gatewayUrl), scenario.key);
