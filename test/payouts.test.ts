@@ -96,7 +96,7 @@ describe('payouts of remaining credit end to end', () => {
     expect(exported.errors).toBeUndefined();
     const batch = exported.data!.exportPayoutBatch;
     expect(batch.payoutIds).toEqual([payoutId]);
-    validatePain001(batch.xml);
+    await validatePain001(batch.xml);
     expect(pain001Totals(batch.xml)).toEqual({ headerCount: 1, blockCount: 1, headerSumCents: 1735, blockSumCents: 1735, amountsCents: [1735] });
     expect(batch).toMatchObject({ transactionCount: 1, controlSum: { cents: 1735 } });
 

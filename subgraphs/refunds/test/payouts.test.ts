@@ -49,7 +49,7 @@ describe('refunds: payouts of remaining credit', () => {
     expect(exported.errors).toBeUndefined();
     const batch = exported.data!.exportPayoutBatch;
     expect(batch.payoutIds).toEqual([payout.id]);
-    validatePain001(batch.xml);
+    await validatePain001(batch.xml);
     expect(pain001Totals(batch.xml)).toEqual({ headerCount: 1, blockCount: 1, headerSumCents: 1265, blockSumCents: 1265, amountsCents: [1265] });
     expect(batch.xml).toContain(`<IBAN>${IBAN}</IBAN>`);
 

@@ -25,17 +25,23 @@ describe('SEPA credit transfer (pain.001.001.03)', () => {
     expect(sepaText('Zoë <Müller> & Co', 70)).toBe('Zoe Mueller Co');
   });
 
-  it('validates against the official schema with matching control sum and count', () => {
+  it('validates against the official schema with matching control sum and count', async () => {
     const { xml, controlSumCents } = buildSepaCreditTransfer(input);
     expect(controlSumCents).toBe(1270);
-    validatePain001(xml);
+    await validatePain001(xml);
     expect(xml.match(/<NbOfTxs>(\d+)<\/NbOfTxs>/g)).toEqual(['<NbOfTxs>2</NbOfTxs>', '<NbOfTxs>2</NbOfTxs>']);
     expect(xml.match(/<CtrlSum>([\d.]+)<\/CtrlSum>/g)).toEqual(['<CtrlSum>12.70</CtrlSum>', '<CtrlSum>12.70</CtrlSum>']);
     expect(xml).toContain('<Nm>Juergen Gross</Nm>');
   });
 
-  it('is caught by the schema check when a required element is missing', () => {
+  it('is caught by the schema check when a required element is missing', async () => {
     const { xml } = buildSepaCreditTransfer(input);
-    expect(() => validatePain001(xml.replace(/<ReqdExctnDt>[^<]*<\/ReqdExctnDt>/, ''))).toThrow();
+    await expect(validatePain001(xml.replace(/<ReqdExctnDt>[^<]*<\/ReqdExctnDt>/, ''))).rejects.toThrow(/Expected is .*ReqdExctnDt/);
+  });
+
+  it('is caught by the schema check when a value breaks a pattern or the file is cut short', async () => {
+    const { xml } = buildSepaCreditTransfer(input);
+    await expect(validatePain001(xml.replace('DE02120300000000202051', 'de02'))).rejects.toThrow(/The value 'de02' is not accepted by the pattern/);
+    await expect(validatePain001(xml.replace('</Document>', ''))).rejects.toThrow(/Premature end of data/);
   });
 });

@@ -1,21 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { validateXML } from 'xmllint-wasm';
 
-/** The official ISO 20022 schema, kept beside the repository. */
-export const PAIN_001_XSD = resolve(__dirname, '../../../../../shared/iso20022/pain.001.001.03.xsd');
+/** The official ISO 20022 schema (SWIFT standards workstation), kept in the repository under docs/. */
+export const PAIN_001_XSD = resolve(__dirname, '../../../../docs/iso20022/pain.001.001.03.xsd');
 
-/** Validates with `xmllint --schema` (Debian: libxml2-utils); throws with xmllint's output when invalid. */
-export function validatePain001(xml: string): void {
-  const dir = mkdtempSync(join(tmpdir(), 'pain001-'));
-  try {
-    const file = join(dir, 'batch.xml');
-    writeFileSync(file, xml);
-    execFileSync('xmllint', ['--noout', '--schema', PAIN_001_XSD, file], { stdio: 'pipe' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+let schema: string | undefined;
+
+/** Validates with libxml2's schema check compiled to WebAssembly (no system xmllint); rejects with its messages when invalid. */
+export async function validatePain001(xml: string): Promise<void> {
+  schema ??= readFileSync(PAIN_001_XSD, 'utf8');
+  const result = await validateXML({ xml: { fileName: 'batch.xml', contents: xml }, schema: { fileName: 'pain.001.001.03.xsd', contents: schema } });
+  if (!result.valid) throw new Error(`pain.001 file fails the ISO 20022 schema:\n${result.rawOutput}`);
 }
 
 /** Transaction count and control sum (in cents) of the file, from group header and payment block. */
