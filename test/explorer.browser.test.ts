@@ -4,10 +4,10 @@ import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { projectRoot } from '../subgraphs/common/src/paths';
 import { DEMO_ACCOUNTS } from '../subgraphs/accounts/src/services/demo-data.service';
+import { chromiumBinary } from './support/chromium';
 import { startTestStack } from './support/stack';
 import type { TestStack } from './support/stack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(projectRoot(), 'test-artifacts');
 
 describe('the offline explorer in a real browser', () => {
@@ -15,11 +15,12 @@ describe('the offline explorer in a real browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    const binary = await chromiumBinary();
     stack = await startTestStack();
     await stack.seedDemoData();
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: binary.executablePath,
+      env: { ...process.env, ...binary.env },
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
