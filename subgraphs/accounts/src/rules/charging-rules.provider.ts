@@ -76,7 +76,7 @@ export interface SpecChargingRulesOptions {
 }
 
 /**
- * What ../shared/domain/prepaid-rules.md states, and conservative defaults for what it does not:
+ * What docs/domain-rules.md states, and conservative defaults for what it does not:
  * no brand is documented to allow a negative balance, so none does unless configured.
  */
 export class SpecChargingRules implements ChargingRules {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The policy document a brand publishes. Every fact the domain rules (prepaid-rules.md) leave open
+ * The policy document a brand publishes. Every fact the domain rules (docs/domain-rules.md) leave open
  * is `null` here and reported as unknown; lists where "none" is the safe default (negative-balance
  * classes, zero-rated services) are empty instead.
  */

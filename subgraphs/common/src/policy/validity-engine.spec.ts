@@ -11,7 +11,7 @@ import {
 } from './validity-engine';
 import type { LifecyclePhase, PhaseReport, TopUpUnchangedReason, TopUpValidityOutcome, ValidityState } from './validity-engine';
 
-/** Section 5 of prepaid-rules.md, written as rules of the engine; unknown parts stay null. */
+/** Section 5 of docs/domain-rules.md, written as rules of the engine; unknown parts stay null. */
 const UNKNOWN: ValidityRule = {
   activationMonths: null,
   topUp: null,

@@ -5,7 +5,7 @@ export { NETWORKS } from '../../../common/src/policy/policy-document';
 export type { Network } from '../../../common/src/policy/policy-document';
 
 /**
- * What ../shared/domain/prepaid-rules.md says about each brand. `null` means the source does not
+ * What docs/domain-rules.md says about each brand. `null` means the source does not
  * know it: it is reported as unknown, never invented.
  */
 export interface BrandFacts {

@@ -4,7 +4,7 @@ import type { PolicyDocument, TopUpChannel, ValidityRule } from '../../../common
 import { BRAND_CATALOGUE } from './brand-catalogue';
 
 /**
- * Version 1 of every brand's policy, transcribed from ../shared/domain/prepaid-rules.md. Whatever
+ * Version 1 of every brand's policy, transcribed from docs/domain-rules.md. Whatever
  * the source leaves open is null (or an empty list where "none" is the only safe default); the
  * comments name the section each known value comes from.
  */
