@@ -10,7 +10,8 @@ import { createConnection } from 'mysql2/promise';
 import { issueDevelopmentToken } from '../gateway/src/jwt';
 import { loadConfig, SUBGRAPH_NAMES } from '../subgraphs/common/src/config';
 import type { Config, SubgraphName } from '../subgraphs/common/src/config';
-import { signTimestampedPayload } from '../subgraphs/common/src/hmac';
+import Stripe from 'stripe';
+import { PAYMENT_WEBHOOK_PATH, STRIPE_SIGNATURE_HEADER } from '../subgraphs/payments/src/services/payment-webhook.service';
 import { PRINCIPAL_HEADER, signPrincipalHeader } from '../subgraphs/common/src/principal';
 import { freePorts } from '../subgraphs/common/src/testing/free-ports';
 import { countInconsistentBalances, loadDataset } from './dataset';
@@ -299,14 +300,37 @@ async function sendOperation(stack: Stack, scenario: Scenario, requests: HttpReq
     if (isGraphQLError(response.status, text, errorKey)) return false;
     if (scenario.key === 's4') {
       const order = (JSON.parse(text) as { data: { createTopUp: { id: string } } }).data.createTopUp;
-      const event = JSON.stringify({ id: `evt_${randomUUID()}`, type: 'payment.succeeded', orderId: order.id, amountCents: 1500, method: 'VISA' });
-      const webhook = await fetch(`${stack.subgraphBase.payments}/webhooks/payment-provider`, {
+      // The provider's side of a paid checkout: a Checkout Session completion, signed like Stripe signs it.
+      const payload = JSON.stringify({
+        id: `evt_${randomUUID().replace(/-/g, '')}`,
+        object: 'event',
+        api_version: '2026-11-18.endive',
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        pending_webhooks: 1,
+        type: 'checkout.session.completed',
+        data: {
+          object: {
+            id: `cs_test_${randomUUID().replace(/-/g, '')}`,
+            object: 'checkout.session',
+            mode: 'payment',
+            status: 'complete',
+            payment_status: 'paid',
+            amount_total: 1500,
+            currency: 'eur',
+            client_reference_id: order.id,
+            metadata: { order_id: order.id },
+            payment_intent: `pi_${randomUUID().replace(/-/g, '')}`,
+          },
+        },
+      });
+      const webhook = await fetch(`${stack.subgraphBase.payments}${PAYMENT_WEBHOOK_PATH}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-payment-signature': signTimestampedPayload(stack.config.payments.webhookSecret, event, Math.floor(Date.now() / 1000)),
+          [STRIPE_SIGNATURE_HEADER]: Stripe.webhooks.generateTestHeaderString({ payload, secret: stack.config.payments.stripe.webhookSecret }),
         },
-        body: event,
+        body: payload,
       });
       await webhook.text();
       if (isGraphQLError(webhook.status, '', errorKey)) return false;
@@ -824,7 +848,9 @@ async function main(): Promise<void> {
     // Production refuses the development secrets: a fresh set for this run only.
     JWT_SECRET: secret(),
     INTERNAL_SIGNING_SECRET: secret(),
-    PAYMENT_WEBHOOK_SECRET: secret(),
+    // Production talks to Stripe itself: scenario 4 never calls it (the webhook path makes no provider call).
+    STRIPE_SECRET_KEY: `sk_test_${secret()}`,
+    STRIPE_WEBHOOK_SECRET: `whsec_${secret()}`,
     WHATSAPP_APP_SECRET: secret(),
     WHATSAPP_VERIFY_TOKEN: secret(),
     VOUCHER_PEPPER: secret(),

@@ -10,7 +10,7 @@ const demo = (brand: string) => DEMO_ACCOUNTS.find((account) => account.brandCod
 interface AccountView {
   balance: { cents: number };
   topUps: { nodes: { id: string; channel: string; status: string; amount: { cents: number } }[] };
-  autoTopUp: { armed: boolean; consecutiveFailures: number; retryAfter: string | null } | null;
+  autoTopUp: { armed: boolean; consecutiveFailures: number; retryAfter: string | null; pausedReason: string | null } | null;
   notifications: { kind: string; message: string }[];
 }
 
@@ -31,13 +31,36 @@ describe('automatic top-up end to end', () => {
       `query($id: ID!) { account(id: $id) {
         balance { cents }
         topUps(first: 20) { nodes { id channel status amount { cents } } }
-        autoTopUp { armed consecutiveFailures retryAfter }
+        autoTopUp { armed consecutiveFailures retryAfter pausedReason }
         notifications(first: 20) { kind message }
       } }`,
       { id: accountId },
     );
     expect(response.errors).toBeUndefined();
     return response.data!.account;
+  };
+
+  /** The customer saves a card at the provider (Checkout in setup mode) and consents to automatic charges. */
+  const saveMethod = async (accountId: string): Promise<string> => {
+    const customer = await stack.token({ role: 'customer', account_id: accountId });
+    const setup = await stack.query<{ startPaymentMethodSetup: { id: string; setupUrl: string } }>(
+      customer,
+      'mutation($a: ID!) { startPaymentMethodSetup(accountId: $a) { id setupUrl } }',
+      { a: accountId },
+    );
+    expect(setup.errors).toBeUndefined();
+    const sessionId = /\/checkout\/([\w-]+)$/.exec(setup.data!.startPaymentMethodSetup.setupUrl)![1]!;
+    await stack.stripe.completeCheckout(sessionId, { method: 'card', cardBrand: 'visa' });
+    const id = setup.data!.startPaymentMethodSetup.id;
+    await eventually(async () => {
+      const saved = await stack.query<{ account: { savedPaymentMethods: { id: string; label: string | null }[] } }>(
+        customer,
+        'query($a: ID!) { account(id: $a) { savedPaymentMethods { id label } } }',
+        { a: accountId },
+      );
+      return saved.data?.account.savedPaymentMethods.some((method) => method.id === id && method.label?.startsWith('Visa'));
+    }, 'the saved payment method');
+    return id;
   };
 
   const setRule = async (accountId: string, paymentMethodRef: string) => {
@@ -63,7 +86,14 @@ describe('automatic top-up end to end', () => {
 
   it('fires exactly one automatic top-up when ten concurrent charges cross the threshold, and re-arms after the credit', async () => {
     const account = demo('VODAFONE_CALLYA');
-    await setRule(account.id, 'VISA:tok_good_card');
+    const customer = await stack.token({ role: 'customer', account_id: account.id });
+    const madeUp = await stack.query(
+      customer,
+      'mutation($input: AutoTopUpRuleInput!) { setAutoTopUp(input: $input) { armed } }',
+      { input: { accountId: account.id, trigger: 'BELOW_THRESHOLD', thresholdCents: 1000, dayOfMonth: null, amountCents: 1500, paymentMethodRef: 'VISA:tok_made_up' } },
+    );
+    expect(madeUp.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await setRule(account.id, await saveMethod(account.id));
     const charges = await chargeConcurrently(account.id, 10, 50, 'abo');
     expect(charges.every((charge) => charge.errors === undefined)).toBe(true);
 
@@ -83,22 +113,29 @@ describe('automatic top-up end to end', () => {
     expect(credited.autoTopUp!.armed).toBe(true);
   });
 
-  it('credits nothing when the stored payment fails, re-arms with backoff and tells the customer', async () => {
+  it('credits nothing when the bank declines the stored method, pauses the rule and tells the customer', async () => {
     const account = demo('EDEKA_SMART');
-    await setRule(account.id, 'VISA:fail_card_declined');
+    await setRule(account.id, await saveMethod(account.id));
+    stack.stripe.failNext(
+      { method: 'POST', path: '/v1/payment_intents' },
+      { status: 402, error: { type: 'card_error', code: 'authentication_required', message: 'This payment requires authentication.' } },
+    );
     const charges = await chargeConcurrently(account.id, 3, 100, 'fail-abo');
     expect(charges.every((charge) => charge.errors === undefined)).toBe(true);
 
     const failed = await eventually(async () => {
       const current = await view(account.id);
       return current.topUps.nodes.some((node) => node.channel === 'AUTOMATIC' && node.status === 'FAILED') &&
-        current.notifications.some((notification) => notification.kind === 'AUTO_TOP_UP_FAILED') &&
+        current.notifications.some((notification) => notification.kind === 'AUTO_TOP_UP_PAUSED') &&
         current;
     }, 'the failed automatic top-up and its notification');
     expect(failed.balance.cents).toBe(1265 - 300);
     expect(failed.topUps.nodes.filter((node) => node.channel === 'AUTOMATIC')).toHaveLength(1);
-    expect(failed.autoTopUp).toEqual(expect.objectContaining({ armed: true, consecutiveFailures: 1 }));
-    expect(new Date(failed.autoTopUp!.retryAfter!).getTime()).toBeGreaterThan(Date.now());
+    expect(failed.autoTopUp).toEqual(expect.objectContaining({ armed: false, consecutiveFailures: 1, pausedReason: 'authentication_required' }));
+    // Paused: further charges below the threshold do not fire it again until the customer acts.
+    await chargeConcurrently(account.id, 1, 100, 'fail-abo-later');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await view(account.id)).topUps.nodes.filter((node) => node.channel === 'AUTOMATIC')).toHaveLength(1);
   });
 
   it('fires a monthly rule once per month, even with two job runs at once', async () => {
@@ -107,7 +144,7 @@ describe('automatic top-up end to end', () => {
     const rule = await stack.query(
       customer,
       'mutation($input: AutoTopUpRuleInput!) { setAutoTopUp(input: $input) { trigger dayOfMonth } }',
-      { input: { accountId: account.id, trigger: 'MONTHLY', thresholdCents: null, dayOfMonth: 1, amountCents: 1500, paymentMethodRef: 'PAYPAL:billing_agreement_1' } },
+      { input: { accountId: account.id, trigger: 'MONTHLY', thresholdCents: null, dayOfMonth: 1, amountCents: 1500, paymentMethodRef: await saveMethod(account.id) } },
     );
     expect(rule.errors).toBeUndefined();
     const payments = (stack.subgraphs.payments as unknown as { services: PaymentsServices }).services;
@@ -126,7 +163,7 @@ describe('automatic top-up end to end', () => {
       const rule = await stack.query(
         customer,
         'mutation($input: AutoTopUpRuleInput!) { setAutoTopUp(input: $input) { trigger } }',
-        { input: { accountId: account.id, trigger: 'MONTHLY', thresholdCents: null, dayOfMonth: 1, amountCents: 1500, paymentMethodRef: 'PAYPAL:billing_agreement_1' } },
+        { input: { accountId: account.id, trigger: 'MONTHLY', thresholdCents: null, dayOfMonth: 1, amountCents: 1500, paymentMethodRef: await saveMethod(account.id) } },
       );
       expect(rule.errors).toBeUndefined();
     }

@@ -28,8 +28,11 @@ import { TopUpOrderEntity } from '../subgraphs/payments/src/entities/top-up-orde
 import { WhatsAppMessageEntity } from '../subgraphs/payments/src/entities/whatsapp-message.entity';
 import { WHATSAPP_WEBHOOK_PATH, createPaymentsSubgraph } from '../subgraphs/payments/src/payments.subgraph';
 import type { PaymentsServices } from '../subgraphs/payments/src/payments.subgraph';
-import { NOTIFICATION_TOPIC } from '../subgraphs/payments/src/services/auto-top-up.service';
-import { CREDIT_TOPIC } from '../subgraphs/payments/src/services/top-up.service';
+import { PaymentDisputeEntity } from '../subgraphs/payments/src/entities/payment-dispute.entity';
+import { SavedPaymentMethodEntity } from '../subgraphs/payments/src/entities/saved-payment-method.entity';
+import { CHARGE_TOPIC, NOTIFICATION_TOPIC } from '../subgraphs/payments/src/services/auto-top-up.service';
+import { CHARGEBACK_TOPIC, METHOD_SAVED_TOPIC } from '../subgraphs/payments/src/services/payment-webhook.service';
+import { CREDIT_TOPIC, REFUND_TOPIC } from '../subgraphs/payments/src/services/top-up.service';
 import { WHATSAPP_SEND_TOPIC } from '../subgraphs/payments/src/services/whatsapp.service';
 import { createPoliciesSubgraph } from '../subgraphs/policies/src/policies.subgraph';
 import { PayoutEntitlementEntity } from '../subgraphs/refunds/src/entities/payout-entitlement.entity';
@@ -116,10 +119,12 @@ const JOBS: readonly JobRow[] = [
   {
     subgraph: 'payments',
     job: RELAY,
-    topics: [CREDIT_TOPIC, WHATSAPP_SEND_TOPIC, NOTIFICATION_TOPIC],
-    does: 'credits paid orders in the ledger, sends WhatsApp replies, notifies customers of failed automatic top-ups',
+    topics: [CREDIT_TOPIC, WHATSAPP_SEND_TOPIC, NOTIFICATION_TOPIC, CHARGE_TOPIC, METHOD_SAVED_TOPIC, REFUND_TOPIC, CHARGEBACK_TOPIC],
+    does:
+      'credits paid orders in the ledger, sends WhatsApp replies, notifies customers, charges saved methods, records saved methods, refunds payments the ledger refused, takes back charged-back credit',
     runNow: (s) => s.relay.runOnce(),
-    proof: 'one ledger credit per order, exactly two WhatsApp messages per WhatsApp order (the sender does not deduplicate), Notify called once per message',
+    proof:
+      'one ledger credit per order, exactly two WhatsApp messages per WhatsApp order (the sender does not deduplicate), Notify called once per message, one charge per automatic order and one refund per refused order at the Stripe fake; chargebacks: test/payment-provider.test.ts',
   },
   {
     subgraph: 'refunds',
@@ -145,6 +150,10 @@ const TOPIC_CONSTANTS: Record<string, string> = {
   CREDIT_TOPIC,
   WHATSAPP_SEND_TOPIC,
   NOTIFICATION_TOPIC,
+  CHARGE_TOPIC,
+  METHOD_SAVED_TOPIC,
+  REFUND_TOPIC,
+  CHARGEBACK_TOPIC,
   PAYOUT_DEBIT_TOPIC,
   PAYOUT_RETURN_TOPIC,
 };
@@ -338,12 +347,43 @@ describe(`every background job with two instances at once (${mariaDb ? 'MariaDB:
       expect(response.errors).toBeUndefined();
     };
 
+    /**
+     * The customer saves a card at the provider (Checkout in setup mode, webhook, relay); a behaviour
+     * other than ok swaps in a card of the same customer that the fake declines that way.
+     */
+    const savedMethod = async (accountId: string, behaviour: 'ok' | 'insufficient_funds' = 'ok'): Promise<string> => {
+      const setup = await payments().autoTopUps.startMethodSetup(customer(accountId), accountId);
+      await stack.stripe.completeCheckout(/\/checkout\/([\w-]+)$/.exec(setup.setupUrl)![1]!, { method: 'card' });
+      const saved = await eventually(
+        async () => db('payments').getRepository(SavedPaymentMethodEntity).findOneBy({ id: setup.id, status: 'SAVED' }),
+        'the saved payment method',
+        30_000,
+      );
+      if (behaviour !== 'ok') await swapCard(setup.id, saved.providerCustomerId!, behaviour);
+      return setup.id;
+    };
+    const swapCard = async (savedId: string, customerId: string, behaviour: 'ok' | 'insufficient_funds') => {
+      const card = stack.stripe.savePaymentMethod(customerId, { behaviour });
+      await db('payments').getRepository(SavedPaymentMethodEntity).update({ id: savedId }, { providerMethodId: card.id });
+    };
+    /** The customer opens the payment link at one payments server and pays at the provider's checkout. */
+    const payAtCheckout = async (instance: RunningSubgraph<PaymentsServices>, order: TopUpOrderEntity): Promise<string> => {
+      const link = await fetch(instance.url.replace(/\/graphql$/, `/pay/${order.paymentToken}`), { redirect: 'manual' });
+      expect(link.status).toBe(303);
+      const paid = await stack.stripe.completeCheckout(/\/checkout\/([\w-]+)$/.exec(link.headers.get('location')!)![1]!, { method: 'paypal' });
+      expect(paid.webhookStatuses.every((status) => status === 200)).toBe(true);
+      const completed = paid.events.find((event) => event.type === 'checkout.session.completed')!;
+      return (JSON.parse(completed.payload) as { data: { object: { payment_intent: string } } }).data.object.payment_intent;
+    };
+
     // Fixtures of the timeline, one group of accounts per job.
     const sessions: { accountId: string; ids: string[]; usageCents: number }[] = [];
     const optionAccounts: { accountId: string; optionId: string }[] = [];
     const monthly: string[] = [];
     const threshold: string[] = [];
     const unpaid: { accountId: string; orderId: string }[] = [];
+    const refused: { accountId: string; order: TopUpOrderEntity }[] = [];
+    const disputed: { accountId: string; order: TopUpOrderEntity }[] = [];
     const whatsAppers: { accountId: string; msisdn: string }[] = [];
     const fonic: string[] = [];
     const failedPayout = new Set<string>();
@@ -354,7 +394,7 @@ describe(`every background job with two instances at once (${mariaDb ? 'MariaDB:
       clock.set(T0);
       // Each group of accounts is opened in parallel, while every job already runs on both instances.
       const times = <T>(count: number, make: () => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: count }, make));
-      const [sessionGroup, optionGroup, monthlyGroup, thresholdGroup, unpaidGroup, whatsAppGroup, fonicGroup, lidlGroup, telekomGroup] = await Promise.all([
+      const [sessionGroup, optionGroup, monthlyGroup, thresholdGroup, unpaidGroup, whatsAppGroup, fonicGroup, lidlGroup, telekomGroup, refusedGroup, disputedGroup] = await Promise.all([
         times(6, async () => {
           const { id } = await open('CONGSTAR', 1000);
           const ids = [`jobs-voice-${randomUUID()}`, `jobs-sms-${randomUUID()}`];
@@ -372,12 +412,13 @@ describe(`every background job with two instances at once (${mariaDb ? 'MariaDB:
         }),
         times(4, async () => {
           const { id } = await open('CONGSTAR', 100);
-          await payments().autoTopUps.setRule(customer(id), { accountId: id, trigger: 'MONTHLY', thresholdCents: null, dayOfMonth: 1, amountCents: 1500, paymentMethodRef: 'PAYPAL:billing_agreement_1' });
+          await payments().autoTopUps.setRule(customer(id), { accountId: id, trigger: 'MONTHLY', thresholdCents: null, dayOfMonth: 1, amountCents: 1500, paymentMethodRef: await savedMethod(id) });
           return id;
         }),
         times(4, async () => {
           const { id } = await open('CONGSTAR', 1200);
-          await payments().autoTopUps.setRule(customer(id), { accountId: id, trigger: 'BELOW_THRESHOLD', thresholdCents: 1000, dayOfMonth: null, amountCents: 1500, paymentMethodRef: 'VISA:fail_card_declined' });
+          // A soft decline (insufficient funds) is retried after a backoff; a hard one would pause the rule.
+          await payments().autoTopUps.setRule(customer(id), { accountId: id, trigger: 'BELOW_THRESHOLD', thresholdCents: 1000, dayOfMonth: null, amountCents: 1500, paymentMethodRef: await savedMethod(id, 'insufficient_funds') });
           return id;
         }),
         times(4, async () => {
@@ -396,6 +437,18 @@ describe(`every background job with two instances at once (${mariaDb ? 'MariaDB:
         }),
         times(4, async () => (await open('LIDL_CONNECT')).id),
         times(4, async () => (await open('TELEKOM', 1500)).id),
+        // Orders whose contract ends before they are paid: the ledger refuses, the payment goes back once.
+        times(2, async () => {
+          const { id } = await open('CONGSTAR');
+          const order = await payments().topUps.create(SERVICE, { accountId: id, amountCents: 2000, channel: 'APP_WEB', idempotencyKey: `jobs-refused-${randomUUID()}` });
+          return { accountId: id, order };
+        }),
+        // Paid, credited, then charged back by the customer's bank.
+        times(2, async () => {
+          const { id } = await open('CONGSTAR');
+          const order = await payments().topUps.create(SERVICE, { accountId: id, amountCents: 2000, channel: 'APP_WEB', idempotencyKey: `jobs-disputed-${randomUUID()}` });
+          return { accountId: id, order };
+        }),
       ]);
       sessions.push(...sessionGroup);
       optionAccounts.push(...optionGroup);
@@ -406,6 +459,8 @@ describe(`every background job with two instances at once (${mariaDb ? 'MariaDB:
       fonic.push(...fonicGroup);
       lidl.push(...lidlGroup);
       telekom.push(...telekomGroup);
+      refused.push(...refusedGroup);
+      disputed.push(...disputedGroup);
 
       // Threshold crossings with a declined card, WhatsApp "15 Euro" to both payments servers.
       await Promise.all(threshold.map((id) => chargeThirdParty(id, 300)));
@@ -417,14 +472,36 @@ describe(`every background job with two instances at once (${mariaDb ? 'MariaDB:
         const found = await Promise.all(whatsAppers.map(async ({ accountId }) => (await orders(accountId)).find((order) => order.channel === 'WHATSAPP')));
         return found.every(Boolean) && (found as TopUpOrderEntity[]);
       }, 'the WhatsApp orders');
-      await Promise.all(whatsAppOrders.map((order, i) => pair('payments')[i % 2]!.services.provider.completeCheckout(order, 'PAYPAL', true)));
+      await Promise.all(whatsAppOrders.map((order, i) => payAtCheckout(pair('payments')[i % 2]!, order)));
+      const disputedPayments = await Promise.all(disputed.map(({ order }, i) => payAtCheckout(pair('payments')[i % 2]!, order)));
+      for (const [i, { accountId, order }] of refused.entries()) {
+        const link = await fetch(pair('payments')[i % 2]!.url.replace(/\/graphql$/, `/pay/${order.paymentToken}`), { redirect: 'manual' });
+        const sessionId = /\/checkout\/([\w-]+)$/.exec(link.headers.get('location')!)![1]!;
+        const ended = await stack.query(serviceToken, 'mutation($id: ID!) { terminateAccount(accountId: $id, initiatedBy: CUSTOMER) { status } }', { id: accountId });
+        expect(ended.errors).toBeUndefined();
+        await stack.stripe.completeCheckout(sessionId, { method: 'card' });
+      }
 
       await settle('stage A effects', async () => {
         const paid = await Promise.all(fonic.map(async (id) => (await payouts(id)).some((payout) => payout.debitedAt !== null)));
         const credited = await Promise.all([...monthly, ...whatsAppers.map((w) => w.accountId)].map(async (id) => (await orders(id)).some((order) => order.status === 'CREDITED')));
         const failed = await Promise.all(threshold.map(async (id) => (await notifications(id)).some((n) => n.kind === 'AUTO_TOP_UP_FAILED')));
-        return [...paid, ...credited, ...failed].every(Boolean);
+        const refunded = await Promise.all(refused.map(async ({ accountId }) => (await orders(accountId)).some((order) => order.status === 'REFUNDED')));
+        const disputedCredited = await Promise.all(disputed.map(async ({ accountId }) => (await orders(accountId)).some((order) => order.status === 'CREDITED')));
+        return [...paid, ...credited, ...failed, ...refunded, ...disputedCredited].every(Boolean);
       });
+
+      // The banks charge the disputed payments back: the credit is taken back once, by either relay.
+      for (const intentId of disputedPayments) expect((await stack.stripe.dispute(intentId)).status).toBe(200);
+      await runEveryJobTwiceAtOnce();
+      await settle('the chargebacks', async () =>
+        (await Promise.all(disputed.map(async ({ accountId }) => (await expectConsistent(accountId)).balanceCents === 0))).every(Boolean),
+      );
+      for (const { accountId, order } of disputed) {
+        const disputes = await db('payments').getRepository(PaymentDisputeEntity).findBy({ orderId: order.id });
+        expect(disputes.map((row) => [row.status, row.recoveredCents, row.owedCents])).toEqual([['OPEN', 2000, 0]]);
+        expect((await ledger(accountId)).map((entry) => [entry.reference, entry.amountCents])).toEqual([[order.id, 2000], [`chargeback:${disputes[0]!.id}`, -2000]]);
+      }
 
       // Half of the payouts come back from the bank: the money returns, and the standing order pays it out again, once.
       for (const id of fonic.slice(0, 3)) {
@@ -472,11 +549,24 @@ describe(`every background job with two instances at once (${mariaDb ? 'MariaDB:
         expect((await expectConsistent(id)).balanceCents).toBe(0);
       }
       for (const { orderId } of unpaid) expect((await db('payments').getRepository(TopUpOrderEntity).findOneByOrFail({ id: orderId })).status).toBe('PENDING');
+      for (const { accountId, order } of refused) {
+        expect((await orders(accountId)).map((row) => row.status)).toEqual(['REFUNDED']);
+        expect(stack.stripe.refunds().filter((refund) => (refund.metadata as Record<string, string>).order_id === order.id).map((refund) => refund.amount)).toEqual([2000]);
+        expect((await ledger(accountId)).filter((entry) => entry.kind === 'TOP_UP')).toEqual([]);
+      }
+      // One charge at the provider per automatic order, however many relays ran it.
+      for (const id of [...monthly, ...threshold]) {
+        for (const order of await orders(id)) expect(stack.stripe.requests().filter((request) => request.idempotencyKey === `charge:${order.id}` && !request.replayed)).toHaveLength(1);
+      }
     }, 120_000);
 
     it('stage B (a month later): sessions expire, options renew, monthly and retried rules fire and orders expire, each once', async () => {
       // A new card for the rules whose payment was declined; their backoff is over a month later.
-      for (const id of threshold) await db('payments').getRepository(AutoTopUpRuleEntity).update({ accountId: id }, { paymentMethodRef: 'VISA:tok_good_card' });
+      for (const id of threshold) {
+        const rule = await db('payments').getRepository(AutoTopUpRuleEntity).findOneByOrFail({ accountId: id });
+        const saved = await db('payments').getRepository(SavedPaymentMethodEntity).findOneByOrFail({ id: rule.paymentMethodRef });
+        await swapCard(saved.id, saved.providerCustomerId!, 'ok');
+      }
       clock.set(STAGE_B);
       await runEveryJobTwiceAtOnce();
       await settle('stage B effects', async () => {

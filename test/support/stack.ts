@@ -15,6 +15,10 @@ import { createPaymentsSubgraph } from '../../subgraphs/payments/src/payments.su
 import { createPoliciesSubgraph } from '../../subgraphs/policies/src/policies.subgraph';
 import { createRefundsSubgraph } from '../../subgraphs/refunds/src/refunds.subgraph';
 import { SUBGRAPHS } from '../../subgraphs/registry';
+import { startStripeFake } from '../../subgraphs/payments/src/fake-provider/stripe-fake';
+import type { StripeFake } from '../../subgraphs/payments/src/fake-provider/stripe-fake';
+import { PAYMENT_WEBHOOK_PATH } from '../../subgraphs/payments/src/services/payment-webhook.service';
+import { DEVELOPMENT_SECRETS } from '../../subgraphs/common/src/config';
 
 export interface TestStackOptions {
   /** One clock for every subgraph (e.g. a FixedClock to move months forward); the system clock when omitted. */
@@ -36,6 +40,10 @@ function subgraphsWith(clock: Clock): readonly SubgraphDefinition<unknown, unkno
 
 export interface TestStack {
   config: Config;
+  /** The local Stripe fake the payments subgraph's real Stripe SDK talks to. */
+  stripe: StripeFake;
+  /** Base URL of the payments service (webhooks, payment links). */
+  paymentsBase: string;
   gateway: RunningGateway;
   subgraphs: Record<SubgraphName, RunningSubgraph<unknown>>;
   token: (claims: Partial<AccessTokenClaims> & Pick<AccessTokenClaims, 'role'>) => Promise<string>;
@@ -65,15 +73,22 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
       [`${definition.name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index]}/graphql`],
     ]),
   );
-  const { config, cleanup } = createTestConfig({ ...portSettings, ...overrides });
+  const stripe = await startStripeFake({
+    webhookSecret: overrides.STRIPE_WEBHOOK_SECRET ?? DEVELOPMENT_SECRETS.STRIPE_WEBHOOK_SECRET,
+    ...(options.clock ? { now: () => options.clock!.now() } : {}),
+  });
+  const { config, cleanup } = createTestConfig({ ...portSettings, STRIPE_API_URL: stripe.url, STRIPE_TIMEOUT_MS: '2000', ...overrides });
   const started: RunningSubgraph<unknown>[] = [];
   try {
     for (const definition of definitions) started.push(await startSubgraph(definition, config, { migrate: true }));
   } catch (error) {
     await Promise.all(started.map((subgraph) => subgraph.stop()));
+    await stripe.stop();
     await cleanup();
     throw error;
   }
+  const paymentsBase = started.find((subgraph) => subgraph.name === 'payments')!.url.replace(/\/graphql$/, '');
+  stripe.setWebhookUrl(`${paymentsBase}${PAYMENT_WEBHOOK_PATH}`);
   const subgraphs = Object.fromEntries(started.map((subgraph) => [subgraph.name, subgraph])) as TestStack['subgraphs'];
   const gateway = await startGateway(config, {
     port: 0,
@@ -81,6 +96,8 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
   });
   return {
     config,
+    stripe,
+    paymentsBase,
     gateway,
     subgraphs,
     token: (claims) => issueDevelopmentToken(config, { sub: `test-${claims.role}`, ...claims }, '10m'),
@@ -92,6 +109,7 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     stop: async () => {
       await gateway.stop();
       await Promise.all(started.map((subgraph) => subgraph.stop()));
+      await stripe.stop();
       await cleanup();
     },
   };

@@ -1,6 +1,7 @@
 import { systemClock } from '../../common/src/clock';
 import type { Clock } from '../../common/src/clock';
 import { OutboxMessageEntity } from '../../common/src/outbox/outbox-message.entity';
+import { withCrashPoint } from '../../common/src/outbox/crash-point';
 import { OutboxRelay } from '../../common/src/outbox/outbox.service';
 import type { OutboxHandler } from '../../common/src/outbox/outbox.service';
 import { every } from '../../common/src/background';
@@ -32,6 +33,7 @@ import { NotificationService } from './services/notification.service';
 import { OptionService } from './services/option.service';
 import { AUTO_TOP_UP_TOPIC, PAYOUT_ENTITLEMENT_TOPIC } from './services/outbox-topics';
 import type { AutoTopUpTriggerMessage, PayoutEntitlementMessage } from './services/outbox-topics';
+import { assertBalanceLimit } from './services/balance-limit';
 import { ValidityService } from './services/validity.service';
 
 export interface AccountsServices {
@@ -91,6 +93,7 @@ export function createAccountsServices(runtime: SubgraphRuntime, options: Accoun
   const ledger = new LedgerService(transactions, dataSource.getRepository(LedgerEntryEntity), clock, rules);
   // Before the entry is written: a terminated contract refuses the credit, an inactive SIM is reactivated first.
   ledger.onTopUp(async (manager, account, amountCents, at) => {
+    await assertBalanceLimit(policies, config.topUpLimits, account, amountCents, at);
     await validity.applyTopUp(manager, account, amountCents, at);
   });
   const charging = new ChargingService(transactions, dataSource.getRepository(ChargingSessionEntity), ledger, rules, clock, validity);
@@ -113,7 +116,7 @@ export function createAccountsServices(runtime: SubgraphRuntime, options: Accoun
       await payments.request(AUTO_TOP_UP_TRIGGERED, { ...trigger });
     },
   };
-  const relay = new OutboxRelay(transactions, handlers, clock, logger, { pollMs: config.outboxPollMs });
+  const relay = new OutboxRelay(transactions, withCrashPoint(handlers, config.testCrashPoint), clock, logger, { pollMs: config.outboxPollMs, leaseMs: config.outboxLeaseMs });
 
   return {
     clock,

@@ -53,19 +53,40 @@ describe('config', () => {
       /JWT_SECRET is the development default/,
     );
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), INTERNAL_SIGNING_SECRET: 'i'.repeat(40) })).toThrow(
-      /PAYMENT_WEBHOOK_SECRET is the development default[\s\S]*VOUCHER_PEPPER is the development default/,
+      /STRIPE_SECRET_KEY is the development default[\s\S]*STRIPE_WEBHOOK_SECRET is the development default[\s\S]*VOUCHER_PEPPER is the development default/,
     );
-    const production = loadConfig({
+    const secrets = {
       NODE_ENV: 'production',
       JWT_SECRET: 'j'.repeat(40),
       INTERNAL_SIGNING_SECRET: 'i'.repeat(40),
-      PAYMENT_WEBHOOK_SECRET: 'p'.repeat(40),
+      STRIPE_SECRET_KEY: `sk_live_${'k'.repeat(24)}`,
+      STRIPE_WEBHOOK_SECRET: `whsec_${'w'.repeat(32)}`,
       WHATSAPP_APP_SECRET: 'w'.repeat(40),
       WHATSAPP_VERIFY_TOKEN: 'v'.repeat(20),
       VOUCHER_PEPPER: 'x'.repeat(40),
-    });
+    };
+    const production = loadConfig(secrets);
+    expect(production.payments.stripe.apiUrl).toBeNull();
     expect(production.introspection).toBe('none');
     expect(loadConfig({ INTROSPECTION: 'internal' }).introspection).toBe('internal');
+  });
+
+  it('refuses the local payment provider fake in production, and keys that are not Stripe\'s', () => {
+    const secrets = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'j'.repeat(40),
+      INTERNAL_SIGNING_SECRET: 'i'.repeat(40),
+      STRIPE_SECRET_KEY: `sk_live_${'k'.repeat(24)}`,
+      STRIPE_WEBHOOK_SECRET: `whsec_${'w'.repeat(32)}`,
+      WHATSAPP_APP_SECRET: 'w'.repeat(40),
+      WHATSAPP_VERIFY_TOKEN: 'v'.repeat(20),
+      VOUCHER_PEPPER: 'x'.repeat(40),
+    };
+    expect(() => loadConfig({ ...secrets, STRIPE_API_URL: 'http://127.0.0.1:4010' })).toThrow(/STRIPE_API_URL points the payment provider at a local fake/);
+    expect(() => loadConfig({ ...secrets, STRIPE_SECRET_KEY: 'p'.repeat(40) })).toThrow(/STRIPE_SECRET_KEY: must be a Stripe secret/);
+    expect(() => loadConfig({ ...secrets, STRIPE_WEBHOOK_SECRET: 'p'.repeat(40) })).toThrow(/STRIPE_WEBHOOK_SECRET: must be a Stripe webhook signing secret/);
+    // Development and tests talk to the local fake unless told otherwise.
+    expect(loadConfig({}).payments.stripe.apiUrl).toBe('http://127.0.0.1:4010');
   });
 
   it('keeps the gateway\'s idle sockets shorter than the subgraphs\' keep-alive', () => {

@@ -10,7 +10,8 @@ export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 export const DEVELOPMENT_SECRETS = {
   JWT_SECRET: 'development-only-jwt-secret-change-me-0123456789',
   INTERNAL_SIGNING_SECRET: 'development-only-internal-secret-change-me-0123456789',
-  PAYMENT_WEBHOOK_SECRET: 'development-only-payment-webhook-secret-0123456789',
+  STRIPE_SECRET_KEY: 'sk_test_development_only_local_fake',
+  STRIPE_WEBHOOK_SECRET: 'whsec_development_only_0123456789abcdef',
   WHATSAPP_APP_SECRET: 'development-only-whatsapp-app-secret-0123456789',
   WHATSAPP_VERIFY_TOKEN: 'development-only-whatsapp-verify-token',
   VOUCHER_PEPPER: 'development-only-voucher-pepper-0123456789abcdef',
@@ -70,9 +71,18 @@ const envSchema = z.object({
   PRINCIPAL_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   INTROSPECTION: z.enum(['all', 'internal', 'none', 'true', 'false']).optional(),
   PAYMENT_PAGE_BASE_URL: z.string().url().optional(),
-  PAYMENT_WEBHOOK_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.PAYMENT_WEBHOOK_SECRET),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w{8,}$/, 'must be a Stripe secret or restricted key (sk_live_…, rk_live_…, sk_test_…)')
+    .default(DEVELOPMENT_SECRETS.STRIPE_SECRET_KEY),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w{16,}$/, 'must be a Stripe webhook signing secret (whsec_…)').default(DEVELOPMENT_SECRETS.STRIPE_WEBHOOK_SECRET),
+  STRIPE_API_URL: z.string().url().optional(),
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   PAYMENT_ORDER_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  TOP_UP_MAXIMUM_CENTS: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
+  BALANCE_MAXIMUM_CENTS: z.coerce.number().int().min(100).max(1_000_000_000_000).default(100_000),
+  TOP_UP_DAILY_MAXIMUM_CENTS: z.coerce.number().int().min(100).max(100_000_000).default(50_000),
   WHATSAPP_APP_SECRET: z.string().min(16).default(DEVELOPMENT_SECRETS.WHATSAPP_APP_SECRET),
   WHATSAPP_VERIFY_TOKEN: z.string().min(8).default(DEVELOPMENT_SECRETS.WHATSAPP_VERIFY_TOKEN),
   VOUCHER_PEPPER: z.string().min(32).default(DEVELOPMENT_SECRETS.VOUCHER_PEPPER),
@@ -90,6 +100,11 @@ const envSchema = z.object({
   TRACING_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().default('http://127.0.0.1:4318/v1/traces'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  TEST_CRASH_POINT: z
+    .string()
+    .regex(/^[\w.-]+:(before|after)-handler$/, 'must be <outbox topic>:before-handler or <outbox topic>:after-handler')
+    .optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().min(1000).default(65_000),
   GATEWAY_UPSTREAM_IDLE_MS: z.coerce.number().int().min(100).default(4_000),
@@ -126,9 +141,15 @@ export interface Config {
   internalSigningSecret: string;
   principalMaxAgeSeconds: number;
   payments: {
-    /** Where customers open the hosted payment page (`<base>/pay/<token>`). */
+    /** Where customers open the payment link (`<base>/pay/<token>`), which leads to the provider's checkout. */
     pageBaseUrl: string;
-    webhookSecret: string;
+    stripe: {
+      secretKey: string;
+      webhookSecret: string;
+      /** Another API host than Stripe's (the local fake); never in production. */
+      apiUrl: string | null;
+      timeoutMs: number;
+    };
     webhookToleranceSeconds: number;
     orderTtlMinutes: number;
     whatsAppAppSecret: string;
@@ -136,7 +157,17 @@ export interface Config {
     voucherPepper: string;
     voucherFailedAttemptsPerHour: number;
   };
+  /** Platform limits where a brand's policy leaves its own unknown (section 11 of the domain rules). */
+  topUpLimits: {
+    maximumCents: number;
+    maximumBalanceCents: number;
+    dailyMaximumCents: number;
+  };
   outboxPollMs: number;
+  /** How long a relay holds a claimed outbox message before another relay may take it over. */
+  outboxLeaseMs: number;
+  /** Tests only: the process kills itself (SIGKILL) at this point of an outbox delivery. */
+  testCrashPoint: { topic: string; when: 'before-handler' | 'after-handler' } | null;
   /** OpenTelemetry traces: off by default; otlp sends to the collector URL, console prints spans. */
   tracing: { exporter: 'none' | 'otlp' | 'console'; otlpUrl: string };
   gateway: {
@@ -254,7 +285,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     principalMaxAgeSeconds: env.PRINCIPAL_MAX_AGE_SECONDS,
     payments: {
       pageBaseUrl: (env.PAYMENT_PAGE_BASE_URL ?? `http://localhost:${ports.payments}`).replace(/\/$/, ''),
-      webhookSecret: env.PAYMENT_WEBHOOK_SECRET,
+      stripe: {
+        secretKey: env.STRIPE_SECRET_KEY,
+        webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+        apiUrl: env.STRIPE_API_URL ?? (env.NODE_ENV === 'production' ? null : 'http://127.0.0.1:4010'),
+        timeoutMs: env.STRIPE_TIMEOUT_MS,
+      },
       webhookToleranceSeconds: env.PAYMENT_WEBHOOK_TOLERANCE_SECONDS,
       orderTtlMinutes: env.PAYMENT_ORDER_TTL_MINUTES,
       whatsAppAppSecret: env.WHATSAPP_APP_SECRET,
@@ -262,7 +298,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       voucherPepper: env.VOUCHER_PEPPER,
       voucherFailedAttemptsPerHour: env.VOUCHER_FAILED_ATTEMPTS_PER_HOUR,
     },
+    topUpLimits: {
+      maximumCents: env.TOP_UP_MAXIMUM_CENTS,
+      maximumBalanceCents: env.BALANCE_MAXIMUM_CENTS,
+      dailyMaximumCents: env.TOP_UP_DAILY_MAXIMUM_CENTS,
+    },
     outboxPollMs: env.OUTBOX_POLL_MS,
+    outboxLeaseMs: env.OUTBOX_LEASE_MS,
+    testCrashPoint: env.TEST_CRASH_POINT
+      ? { topic: env.TEST_CRASH_POINT.split(':')[0]!, when: env.TEST_CRASH_POINT.split(':')[1] as 'before-handler' | 'after-handler' }
+      : null,
     tracing: { exporter: env.TRACING_EXPORTER, otlpUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT },
     gateway: {
       maxDepth: env.GATEWAY_MAX_DEPTH,
@@ -301,13 +346,18 @@ function assertProductionSafe(config: Config): void {
     problems.push('JWT_SECRET is the development default');
   }
   const developmentDefaults: [string, string][] = [
-    ['PAYMENT_WEBHOOK_SECRET', config.payments.webhookSecret],
+    ['STRIPE_SECRET_KEY', config.payments.stripe.secretKey],
+    ['STRIPE_WEBHOOK_SECRET', config.payments.stripe.webhookSecret],
     ['WHATSAPP_APP_SECRET', config.payments.whatsAppAppSecret],
     ['WHATSAPP_VERIFY_TOKEN', config.payments.whatsAppVerifyToken],
     ['VOUCHER_PEPPER', config.payments.voucherPepper],
   ];
   for (const [name, value] of developmentDefaults) {
     if (value === DEVELOPMENT_SECRETS[name as keyof typeof DEVELOPMENT_SECRETS]) problems.push(`${name} is the development default`);
+  }
+  if (config.testCrashPoint) problems.push('TEST_CRASH_POINT is for tests only');
+  if (config.payments.stripe.apiUrl !== null) {
+    problems.push('STRIPE_API_URL points the payment provider at a local fake; production talks to Stripe itself');
   }
   if (config.jwt.algorithm !== 'HS256' && !config.jwt.publicKey && !config.jwt.jwksUrl) {
     problems.push(`JWT_ALGORITHM ${config.jwt.algorithm} needs JWT_PUBLIC_KEY or JWT_JWKS_URL`);

@@ -78,7 +78,7 @@ export function createRefundsServices(runtime: SubgraphRuntime, options: Refunds
     },
     clock,
     logger,
-    { pollMs: config.outboxPollMs },
+    { pollMs: config.outboxPollMs, leaseMs: config.outboxLeaseMs },
   );
   return { clock, settings, cipher, payouts, exports, standingOrders, relay, accounts, policies };
 }

@@ -11,6 +11,7 @@ export const LEDGER_KINDS = [
   'DELAYED_CHARGE',
   'PACKAGE_PURCHASE',
   'PAYOUT',
+  'TOP_UP_REFUND',
   'ADJUSTMENT',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
@@ -27,6 +28,7 @@ registerEnumType(LedgerKindEnum, {
     DELAYED_CHARGE: { description: 'A charge the network reported late: roaming, premium or value-added services.' },
     PACKAGE_PURCHASE: { description: 'A 6- or 12-month package paid upfront.' },
     PAYOUT: { description: 'Remaining credit paid out to the customer.' },
+    TOP_UP_REFUND: { description: 'A credited top-up taken back because its payment was refunded to the customer.' },
     ADJUSTMENT: { description: 'A manual or corrective booking.' },
   },
 });
@@ -46,6 +48,7 @@ export const LEDGER_CAUSES = [
   'PREMIUM',
   'VALUE_ADDED',
   'PAYOUT',
+  'TOP_UP_REFUND',
   'ADJUSTMENT',
 ] as const;
 export type LedgerCause = (typeof LEDGER_CAUSES)[number];
@@ -68,6 +71,7 @@ registerEnumType(LedgerCauseEnum, {
     PREMIUM: { description: 'Delayed premium-service charges.' },
     VALUE_ADDED: { description: 'Delayed value-added-service charges over voice or data.' },
     PAYOUT: { description: 'Remaining credit paid out.' },
+    TOP_UP_REFUND: { description: 'A top-up refunded to the payment method it came from.' },
     ADJUSTMENT: { description: 'A manual or corrective booking.' },
   },
 });

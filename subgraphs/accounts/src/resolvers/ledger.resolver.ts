@@ -20,13 +20,26 @@ export class LedgerResolver {
 
   @Allow('service')
   @Mutation(() => LedgerPosting, {
-    description: 'Internal (refunds): debit an account within its available credit. Idempotent by reference like creditAccount.',
+    description: 'Internal (refunds, payments): debit an account within its available credit. Idempotent by reference like creditAccount.',
   })
   debitAccount(
     @Arg('input', () => LedgerDebitInput, { description: 'What to debit.' }) input: LedgerDebitInput,
     @Ctx() { services }: AccountsContext,
   ): Promise<LedgerPosting> {
     return services.ledger.debit(input.kind, input);
+  }
+
+  @Allow('service')
+  @Mutation(() => LedgerEntryEntity, {
+    nullable: true,
+    description:
+      'Internal (payments): a chargeback takes back what is left of the credit, never below zero (null when nothing is left). Idempotent by reference.',
+  })
+  recoverCredit(
+    @Arg('input', () => LedgerDebitInput, { description: 'The amount charged back; the debit is at most the available credit.' }) input: LedgerDebitInput,
+    @Ctx() { services }: AccountsContext,
+  ): Promise<LedgerEntryEntity | null> {
+    return services.ledger.recover(input);
   }
 
   @Allow('service')

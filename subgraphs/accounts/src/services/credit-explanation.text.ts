@@ -14,6 +14,7 @@ const BY_CAUSE: Record<LedgerCause, string> = {
   PREMIUM: 'Premium-service charges the network billed with a delay.',
   VALUE_ADDED: 'Value-added services over voice or data, billed with a delay.',
   PAYOUT: 'Credit paid out to the customer.',
+  TOP_UP_REFUND: 'A top-up taken back because its payment was refunded.',
   ADJUSTMENT: 'A manual correction.',
 };
 
@@ -25,6 +26,7 @@ const BY_KIND: Record<LedgerKind, string> = {
   DELAYED_CHARGE: 'Roaming, premium or value-added services billed with a delay.',
   PACKAGE_PURCHASE: BY_CAUSE.PACKAGE,
   PAYOUT: BY_CAUSE.PAYOUT,
+  TOP_UP_REFUND: BY_CAUSE.TOP_UP_REFUND,
   ADJUSTMENT: BY_CAUSE.ADJUSTMENT,
 };
 

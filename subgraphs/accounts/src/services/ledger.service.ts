@@ -55,7 +55,7 @@ export type TopUpHook = (manager: EntityManager, account: AccountEntity, amountC
 
 export const CREDIT_KINDS = ['TOP_UP', 'ADJUSTMENT'] as const satisfies readonly LedgerKind[];
 export type CreditKind = (typeof CREDIT_KINDS)[number];
-export const DEBIT_KINDS = ['PAYOUT', 'ADJUSTMENT'] as const satisfies readonly LedgerKind[];
+export const DEBIT_KINDS = ['PAYOUT', 'TOP_UP_REFUND', 'ADJUSTMENT'] as const satisfies readonly LedgerKind[];
 export type DebitKind = (typeof DEBIT_KINDS)[number];
 
 export interface TransferInput {
@@ -88,6 +88,8 @@ export interface CreditExplanationData {
 }
 
 export const MAX_PAGE_SIZE = 100;
+/** No prepaid balance comes near 10 billion euros; far inside 2^53, so sums of balances stay exact too. */
+export const LEDGER_BALANCE_LIMIT_CENTS = 1_000_000_000_000;
 const REFERENCE = /^[\w:.\-/;@]{1,128}$/;
 
 export function assertPageSize(first: number): number {
@@ -164,6 +166,13 @@ export class LedgerService {
     }
 
     const balanceAfter = account.balanceCents + input.amountCents;
+    // Refused before anything is written: a balance the API cannot represent exactly must never be committed.
+    if (!Number.isSafeInteger(balanceAfter) || Math.abs(balanceAfter) > LEDGER_BALANCE_LIMIT_CENTS) {
+      throw new DomainError('LIMIT_EXCEEDED', 'This posting would take the balance outside the range the ledger keeps', {
+        limit: 'LEDGER_RANGE',
+        limitCents: LEDGER_BALANCE_LIMIT_CENTS,
+      });
+    }
     if (input.amountCents < 0 && !input.allowNegative && balanceAfter - account.reservedCents < 0) {
       throw new DomainError('INSUFFICIENT_CREDIT', 'The available credit does not cover this amount', {
         availableCents: account.balanceCents - account.reservedCents,
@@ -229,6 +238,24 @@ export class LedgerService {
     if (!(DEBIT_KINDS as readonly string[]).includes(kind)) throw badInput(`${kind} is not a debit kind`, 'kind');
     assertPositiveCents(input.amountCents, 'amountCents');
     return this.post({ ...input, kind, cause: kind, amountCents: -input.amountCents });
+  }
+
+  /**
+   * A chargeback (section 11): takes back as much of `amountCents` as the available credit covers,
+   * never below zero; what it cannot take stays owed, recorded by payments. Idempotent by reference.
+   */
+  recover(input: TransferInput): Promise<LedgerEntryEntity | null> {
+    assertPositiveCents(input.amountCents, 'amountCents');
+    this.validate({ ...input, kind: 'TOP_UP_REFUND', amountCents: -input.amountCents });
+    return this.transactions.run(async (manager) => {
+      const account = await this.lockAccount(manager, input.accountId);
+      const previous = await manager.getRepository(LedgerEntryEntity).findOneBy({ accountId: account.id, reference: input.reference });
+      if (previous) return previous;
+      const take = Math.min(account.balanceCents - account.reservedCents, input.amountCents);
+      if (take <= 0) return null;
+      const posting: PostingInput = { ...input, kind: 'TOP_UP_REFUND', cause: 'TOP_UP_REFUND', amountCents: -take, referenceUnused: true };
+      return (await this.postLocked(manager, account, posting)).entry;
+    });
   }
 
   /**

@@ -26,6 +26,7 @@ registerEnumType(DebitKindEnum, {
   description: 'What an internal debit is for.',
   valuesConfig: {
     PAYOUT: { description: 'Remaining credit paid out (refunds).' },
+    TOP_UP_REFUND: { description: 'A credited top-up whose payment goes back to the customer (payments).' },
     ADJUSTMENT: { description: 'A correction.' },
   },
 });

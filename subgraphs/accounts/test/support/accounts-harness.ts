@@ -52,7 +52,9 @@ export async function startAccountsHarness(options: Omit<AccountsOptions, 'clock
   try {
     subgraph = await startTestSubgraph(
       createAccountsSubgraph({ expirySweepMs: 0, lifecycleMs: 0, outboxRelay: false, ...options, clock }),
-      { POLICIES_URL: policies.url },
+      // Ledger tests set up balances far above any brand's maximum balance (sums beyond 32 bits, 100
+      // concurrent postings); the maximum has tests of its own (test/payment-provider.test.ts).
+      { POLICIES_URL: policies.url, BALANCE_MAXIMUM_CENTS: '1000000000000' },
     );
   } catch (error) {
     await policies.close();

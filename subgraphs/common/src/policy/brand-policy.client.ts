@@ -13,7 +13,7 @@ const POLICY_DOCUMENT_QUERY = `query BrandPolicyInForce($codes: [ID!]!, $at: Dat
     policy {
       schemaVersion network balanceQueryCode validityQueryCode
       topUp {
-        minimumCents maximumCents knownAmountsCents channelListComplete
+        minimumCents maximumCents maximumBalanceCents dailyMaximumCents knownAmountsCents channelListComplete
         channels { kind exactAmountsCents minimumCents maximumCents worksAbroad contact provider paymentMethods }
       }
       validity {

@@ -9,6 +9,8 @@ const valid = (): PolicyDocument => ({
   topUp: {
     minimumCents: null,
     maximumCents: null,
+    maximumBalanceCents: null,
+    dailyMaximumCents: null,
     knownAmountsCents: [],
     channelListComplete: false,
     channels: [

@@ -98,6 +98,9 @@ const topUpSchema = z
   .strictObject({
     minimumCents: positiveCents.nullable().default(null),
     maximumCents: positiveCents.nullable().default(null),
+    // Section 11: limits checked before the customer pays; null means the platform default applies.
+    maximumBalanceCents: positiveCents.nullable().default(null),
+    dailyMaximumCents: positiveCents.nullable().default(null),
     knownAmountsCents: z.array(positiveCents).refine(uniqueValues, 'must not repeat an amount'),
     channelListComplete: z.boolean(),
     channels: z.array(topUpChannelSchema),
@@ -105,6 +108,12 @@ const topUpSchema = z
   .superRefine((topUp, ctx) => {
     if (topUp.minimumCents !== null && topUp.maximumCents !== null && topUp.minimumCents > topUp.maximumCents) {
       ctx.addIssue({ code: 'custom', path: ['minimumCents'], message: 'must not be more than maximumCents' });
+    }
+    if (topUp.maximumCents !== null && topUp.maximumBalanceCents !== null && topUp.maximumCents > topUp.maximumBalanceCents) {
+      ctx.addIssue({ code: 'custom', path: ['maximumCents'], message: 'must not be more than maximumBalanceCents' });
+    }
+    if (topUp.maximumCents !== null && topUp.dailyMaximumCents !== null && topUp.maximumCents > topUp.dailyMaximumCents) {
+      ctx.addIssue({ code: 'custom', path: ['maximumCents'], message: 'must not be more than dailyMaximumCents' });
     }
     if (!uniqueValues(topUp.channels.map((channel) => channel.kind))) {
       ctx.addIssue({ code: 'custom', path: ['channels'], message: 'must list each channel kind once' });

@@ -2,7 +2,7 @@ import type { PolicyDocument } from './policy-document';
 import { checkTopUpAmount, euros } from './top-up-amounts';
 
 const policy = (topUp: Partial<PolicyDocument['topUp']>): PolicyDocument =>
-  ({ topUp: { minimumCents: null, maximumCents: null, knownAmountsCents: [], channelListComplete: false, channels: [], ...topUp } }) as PolicyDocument;
+  ({ topUp: { minimumCents: null, maximumCents: null, maximumBalanceCents: null, dailyMaximumCents: null, knownAmountsCents: [], channelListComplete: false, channels: [], ...topUp } }) as PolicyDocument;
 
 const whatsApp: PolicyDocument['topUp']['channels'][number] = {
   kind: 'WHATSAPP',

@@ -60,6 +60,21 @@ export class AccountsHttpAdapter implements AccountsPort {
     return { replayed: data.creditAccount.replayed, balanceCents: data.creditAccount.account.balance.cents };
   }
 
+  async recoverCredit(input: { accountId: string; amountCents: number; reference: string; reason: string }): Promise<number> {
+    const data = await this.client.request<{ recoverCredit: { amount: { cents: number } } | null }>(
+      `mutation RecoverCredit($input: LedgerDebitInput!) { recoverCredit(input: $input) { amount { cents } } }`,
+      { input: { ...input, kind: 'TOP_UP_REFUND' } },
+    );
+    return data.recoverCredit ? -data.recoverCredit.amount.cents : 0;
+  }
+
+  async debitForRefund(input: { accountId: string; amountCents: number; reference: string; reason: string }): Promise<void> {
+    await this.client.request(
+      `mutation DebitForRefund($input: LedgerDebitInput!) { debitAccount(input: $input) { replayed } }`,
+      { input: { ...input, kind: 'TOP_UP_REFUND' } },
+    );
+  }
+
   async setAutoTopUpThreshold(accountId: string, thresholdCents: number | null): Promise<void> {
     await this.client.request(
       `mutation SetAutoTopUpThreshold($accountId: ID!, $thresholdCents: SafeInt) {

@@ -28,9 +28,13 @@ export class AutoTopUpRuleEntity {
   @Column({ name: 'amount_cents', type: 'bigint', transformer: bigintColumn })
   amountCents!: number;
 
-  /** Reference to the payment method stored at the provider; never card data itself. */
+  /** The account's saved payment method (SavedPaymentMethodEntity id); never card data itself. */
   @Column({ name: 'payment_method_ref', type: 'varchar', length: 64 })
   paymentMethodRef!: string;
+
+  /** Why the rule stopped until the customer acts (authentication required, declined, chargeback). */
+  @Column({ name: 'paused_reason', type: 'varchar', length: 255, nullable: true })
+  pausedReason!: string | null;
 
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;

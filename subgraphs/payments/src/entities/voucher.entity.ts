@@ -49,6 +49,10 @@ export class VoucherEntity {
 
   @Column({ name: 'order_id', type: 'varchar', length: 36, nullable: true })
   orderId!: string | null;
+
+  /** How often a redemption was undone because the ledger refused its credit; part of the next order's key. */
+  @Column({ type: 'int', default: 0 })
+  releases!: number;
 }
 
 /** Failed redemption attempts per account, for the rate limit against guessing codes. */

@@ -4,7 +4,7 @@ import { Allow } from '../../../common/src/access';
 import { accountScope, inScope } from '../../../common/src/authorization';
 import type { PaymentsContext } from '../schema';
 import { PaymentsAccount } from '../types/account.type';
-import { AutoTopUpRuleInput, AutoTopUpRuleType, TopUpConnection, TopUpType } from '../types/top-up.type';
+import { AutoTopUpRuleInput, AutoTopUpRuleType, PaymentMethodSetupType, SavedPaymentMethodType, TopUpConnection, TopUpType } from '../types/top-up.type';
 import { toAutoTopUpRule, toTopUp } from './top-up.mapper';
 
 @Resolver(() => PaymentsAccount)
@@ -36,6 +36,21 @@ export class AccountPaymentsResolver {
   @Mutation(() => AutoTopUpRuleType, { description: 'Sets (or replaces) the account\'s automatic top-up rule.' })
   async setAutoTopUp(@Arg('input', () => AutoTopUpRuleInput, { description: 'The rule.' }) input: AutoTopUpRuleInput, @Ctx() { principal, services }: PaymentsContext): Promise<AutoTopUpRuleType> {
     return toAutoTopUpRule(await services.autoTopUps.setRule(principal, input));
+  }
+
+  @Allow('customer', 'partner', 'service')
+  @Mutation(() => PaymentMethodSetupType, {
+    description: 'Starts saving a payment method for automatic top-ups: the customer opens setupUrl, saves the method and consents to automatic charges.',
+  })
+  startPaymentMethodSetup(@Arg('accountId', () => ID, { description: 'The account.' }) accountId: string, @Ctx() { principal, services }: PaymentsContext): Promise<PaymentMethodSetupType> {
+    return services.autoTopUps.startMethodSetup(principal, accountId);
+  }
+
+  @Directive('@requires(fields: "brandCode")')
+  @FieldResolver(() => [SavedPaymentMethodType], { description: 'Payment methods saved for automatic top-ups.' })
+  async savedPaymentMethods(@Root() account: PaymentsAccount, @Ctx() { principal, services }: PaymentsContext): Promise<SavedPaymentMethodType[]> {
+    if (!inScope(accountScope(principal), account)) return [];
+    return services.autoTopUps.savedMethods(account.id);
   }
 
   @Allow('customer', 'partner', 'service')

@@ -14,6 +14,8 @@ export function toTopUp(order: TopUpOrderEntity, checkoutUrl: (order: TopUpOrder
     paymentMethod: order.paymentMethod,
     paymentUrl: order.status === 'PENDING' && order.paymentToken ? checkoutUrl(order) : null,
     failureReason: order.failureReason,
+    refundReason: order.refundReason,
+    refundedAt: order.refundedAt,
     createdAt: order.createdAt,
     expiresAt: order.expiresAt,
     paidAt: order.paidAt,
@@ -33,6 +35,7 @@ export function toAutoTopUpRule(rule: AutoTopUpRuleEntity): AutoTopUpRuleType {
     armed: rule.armed,
     consecutiveFailures: rule.consecutiveFailures,
     retryAfter: rule.retryAfter,
+    pausedReason: rule.pausedReason,
   };
 }
 

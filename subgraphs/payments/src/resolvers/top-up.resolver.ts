@@ -4,7 +4,7 @@ import { Allow } from '../../../common/src/access';
 import { badInput } from '../../../common/src/errors';
 import { Money } from '../../../common/src/money';
 import type { PaymentsContext } from '../schema';
-import { CreateTopUpInput, TopUpType, TopUpVolumeType, VoucherBatchType, WhatsAppMessageType } from '../types/top-up.type';
+import { CreateTopUpInput, PaymentDisputeType, TopUpType, TopUpVolumeType, VoucherBatchType, WhatsAppMessageType } from '../types/top-up.type';
 import { toTopUp, toWhatsAppMessage } from './top-up.mapper';
 
 @Resolver()
@@ -32,6 +32,33 @@ export class TopUpResolver {
   })
   async createTopUp(@Arg('input', () => CreateTopUpInput, { description: 'What to load, how, and the idempotency key.' }) input: CreateTopUpInput, @Ctx() { principal, services }: PaymentsContext): Promise<TopUpType> {
     return toTopUp(await services.topUps.create(principal, input), services.checkoutUrl);
+  }
+
+  @Allow('admin')
+  @Mutation(() => TopUpType, {
+    description:
+      'Refunds a credited top-up in full to the payment method it came from: the credit is taken back from the ledger first (INSUFFICIENT_CREDIT when it is already spent, and nothing changes), then the provider refunds once.',
+  })
+  async refundTopUp(
+    @Arg('id', () => ID, { description: 'Order id.' }) id: string,
+    @Arg('reason', { description: 'Why (1-200 characters), kept with the order.' }) reason: string,
+    @Ctx() { principal, services }: PaymentsContext,
+  ): Promise<TopUpType> {
+    return toTopUp(await services.topUps.refundCredited(principal, id, reason), services.checkoutUrl);
+  }
+
+  @Allow('operator', 'admin')
+  @Query(() => [PaymentDisputeType], { description: 'Chargebacks of top-up payments, newest first (at most 200).' })
+  async paymentDisputes(
+    @Arg('status', () => String, { nullable: true, description: 'Only disputes in this status (OPEN, WON, LOST, SETTLED).' }) status: string | null,
+    @Ctx() { services }: PaymentsContext,
+  ): Promise<PaymentDisputeType[]> {
+    return (await services.webhooks.disputes(status)).map((dispute) => ({
+      ...dispute,
+      amount: Money.ofCents(dispute.amountCents),
+      recovered: Money.ofCents(dispute.recoveredCents),
+      owed: Money.ofCents(dispute.owedCents),
+    }));
   }
 
   @Allow('customer', 'partner', 'service')

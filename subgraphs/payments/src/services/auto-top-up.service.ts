@@ -11,11 +11,12 @@ import { AutoTopUpRuleEntity } from '../entities/auto-top-up-rule.entity';
 import type { AutoTopUpTrigger } from '../entities/auto-top-up-rule.entity';
 import type { TopUpOrderEntity } from '../entities/top-up-order.entity';
 import type { AccountsPort } from '../ports/accounts.port';
-import type { PaymentProviderPort } from '../ports/payment-provider.port';
+import { SavedPaymentMethodEntity } from '../entities/saved-payment-method.entity';
+import type { PaymentProviderPort, StoredChargeOutcome } from '../ports/payment-provider.port';
 import type { TopUpService } from './top-up.service';
 
 export const NOTIFICATION_TOPIC = 'account.notification';
-const PAYMENT_METHOD_REF = /^[A-Z_]{3,24}:[\w-]{3,60}$/;
+export const CHARGE_TOPIC = 'provider.charge-saved-method';
 const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
 
 export interface AutoTopUpRuleInput {
@@ -56,9 +57,83 @@ export class AutoTopUpService {
     private readonly topUps: TopUpService,
     private readonly accounts: AccountsPort,
     private readonly provider: PaymentProviderPort,
+    private readonly methods: Repository<SavedPaymentMethodEntity>,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly pageBaseUrl: string,
   ) {}
+
+  /**
+   * Starts saving a payment method with the customer's consent to automatic top-ups: the provider's
+   * page in setup mode. The method can be used by a rule once the provider reports it saved.
+   */
+  async startMethodSetup(principal: Principal, accountId: string): Promise<{ id: string; setupUrl: string }> {
+    const account = await this.topUps.visibleAccount(principal, accountId);
+    if (account.status === 'TERMINATED') throw new DomainError('SIM_INACTIVE', 'The contract of this SIM has ended', { status: account.status });
+    const earlier = await this.methods.findOne({ where: { accountId: account.id }, order: { createdAt: 'DESC' } });
+    const method: SavedPaymentMethodEntity = {
+      id: randomUUID(),
+      accountId: account.id,
+      brandCode: account.brandCode,
+      status: 'SETUP_PENDING',
+      providerSetupSessionId: null,
+      providerCustomerId: earlier?.providerCustomerId ?? null,
+      providerMethodId: null,
+      method: null,
+      fingerprint: null,
+      label: null,
+      consentedAt: null,
+      createdAt: this.clock.now(),
+    };
+    await this.methods.insert(method);
+    const checkout = await this.provider.createMethodSetup({
+      accountId: account.id,
+      customerId: method.providerCustomerId,
+      setupReference: method.id,
+      successUrl: `${this.pageBaseUrl}/payment-method-saved`,
+      cancelUrl: `${this.pageBaseUrl}/payment-method-canceled`,
+    });
+    await this.methods.update({ id: method.id }, { providerSetupSessionId: checkout.sessionId });
+    return { id: method.id, setupUrl: checkout.url };
+  }
+
+  /** The provider reported a completed setup (outbox, outside any transaction): what was saved. */
+  async completeMethodSetup(setupReference: string, setupId: string): Promise<void> {
+    const saved = await this.provider.savedMethod(setupId);
+    await this.methods.update(
+      { id: setupReference },
+      {
+        status: 'SAVED',
+        providerCustomerId: saved.customerId,
+        providerMethodId: saved.paymentMethodId,
+        method: saved.method,
+        fingerprint: saved.fingerprint,
+        label: saved.label,
+        consentedAt: this.clock.now(),
+      },
+    );
+  }
+
+  savedMethods(accountId: string): Promise<SavedPaymentMethodEntity[]> {
+    return this.methods.find({ where: { accountId, status: 'SAVED' }, order: { createdAt: 'DESC' } });
+  }
+
+  /** The relay's side of an automatic top-up: charges the saved method once (idempotency key per order). */
+  async chargeOrder(orderId: string): Promise<{ order: TopUpOrderEntity; result: StoredChargeOutcome } | null> {
+    const order = await this.topUps.byId(orderId);
+    if (!order || order.status !== 'PENDING' || !order.autoTopUpRuleId) return null;
+    const rule = await this.rules.findOneBy({ id: order.autoTopUpRuleId });
+    const saved = rule ? await this.methods.findOneBy({ id: rule.paymentMethodRef, accountId: order.accountId, status: 'SAVED' }) : null;
+    if (!saved?.providerCustomerId || !saved.providerMethodId) {
+      return { order, result: { outcome: 'DECLINED', paymentId: null, code: 'no_saved_method', needsCustomer: true, message: 'no saved payment method' } };
+    }
+    return { order, result: await this.provider.chargeSavedMethod(order, { customerId: saved.providerCustomerId, paymentMethodId: saved.providerMethodId }) };
+  }
+
+  /** A chargeback stops automatic top-ups until the customer sets the rule again. */
+  async pauseForAccount(manager: EntityManager, accountId: string, reason: string): Promise<void> {
+    await manager.getRepository(AutoTopUpRuleEntity).update({ accountId }, { pausedReason: reason.slice(0, 255), armed: false, updatedAt: this.clock.now() });
+  }
 
   async setRule(principal: Principal, input: AutoTopUpRuleInput): Promise<AutoTopUpRuleEntity> {
     const account = await this.topUps.visibleAccount(principal, input.accountId);
@@ -69,8 +144,11 @@ export class AutoTopUpService {
     } else if (input.dayOfMonth === null || !Number.isInteger(input.dayOfMonth) || input.dayOfMonth < 1 || input.dayOfMonth > 28) {
       throw badInput('A monthly rule needs dayOfMonth between 1 and 28 (every month has those days)', 'dayOfMonth');
     }
-    if (!PAYMENT_METHOD_REF.test(input.paymentMethodRef)) {
-      throw badInput('paymentMethodRef must look like METHOD:token, as stored by the payment provider', 'paymentMethodRef');
+    const saved = /^[\w-]{36}$/.test(input.paymentMethodRef)
+      ? await this.methods.findOneBy({ id: input.paymentMethodRef, accountId: account.id, status: 'SAVED' })
+      : null;
+    if (!saved) {
+      throw badInput('paymentMethodRef must be the id of a payment method saved for this account (startPaymentMethodSetup)', 'paymentMethodRef');
     }
     await this.topUps.assertAmountAllowed(account, 'AUTOMATIC', input.amountCents);
     // Threshold first, rule second: if saving the rule fails, a reported crossing finds no rule and does nothing.
@@ -93,6 +171,7 @@ export class AutoTopUpService {
         lastFiredPeriod: existing?.trigger === input.trigger ? (existing.lastFiredPeriod ?? null) : null,
         consecutiveFailures: 0,
         retryAfter: null,
+        pausedReason: null,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       });
@@ -121,16 +200,17 @@ export class AutoTopUpService {
     const account = await this.topUps.visibleAccount({ role: 'service', subject: 'auto-top-up' }, accountId);
     const order = await this.transactions.run(async (manager) => {
       const rule = await this.lockRule(manager, accountId);
-      if (!rule || !rule.enabled || rule.trigger !== 'BELOW_THRESHOLD' || !rule.armed) return null;
+      if (!rule || !rule.enabled || rule.pausedReason || rule.trigger !== 'BELOW_THRESHOLD' || !rule.armed) return null;
       if (rule.thresholdCents === null || balanceCents >= rule.thresholdCents) return null;
       if (rule.retryAfter && rule.retryAfter > this.clock.now()) return null;
       await manager.getRepository(AutoTopUpRuleEntity).update({ id: rule.id }, { armed: false, updatedAt: this.clock.now() });
-      return this.topUps.insertOrder(
+      const created = await this.topUps.insertOrder(
         { account, amountCents: rule.amountCents, channel: 'AUTOMATIC', idempotencyKey: `auto:${rule.id}:${crossingReference}`.slice(0, 128), autoTopUpRuleId: rule.id },
         manager,
       );
+      await this.enqueueCharge(manager, created);
+      return created;
     });
-    if (order) await this.charge(order, accountId);
     return order;
   }
 
@@ -140,6 +220,7 @@ export class AutoTopUpService {
     const due = await this.rules
       .createQueryBuilder('r')
       .where('r.trigger_kind = :trigger AND r.enabled = :enabled AND r.day_of_month <= :day', { trigger: 'MONTHLY', enabled: true, day: today.day })
+      .andWhere('r.paused_reason IS NULL')
       .andWhere('(r.last_fired_period IS NULL OR r.last_fired_period <> :period)', { period: today.period })
       .getMany();
     let fired = 0;
@@ -166,14 +247,14 @@ export class AutoTopUpService {
         .execute();
       if (claim.affected !== 1) return null;
       const account = await this.topUps.visibleAccount({ role: 'service', subject: 'auto-top-up' }, candidate.accountId);
-      return this.topUps.insertOrder(
+      const created = await this.topUps.insertOrder(
         { account, amountCents: candidate.amountCents, channel: 'AUTOMATIC', idempotencyKey: `auto:${candidate.id}:${period}`, autoTopUpRuleId: candidate.id },
         manager,
       );
+      await this.enqueueCharge(manager, created);
+      return created;
     });
-    if (!order) return false;
-    await this.charge(order, candidate.accountId);
-    return true;
+    return order !== null;
   }
 
   /**
@@ -190,11 +271,29 @@ export class AutoTopUpService {
     await this.rules.update({ id: rule.id }, { enabled: false, armed: false, updatedAt: this.clock.now() });
   }
 
-  /** A failed automatic payment: re-arm with exponential backoff and tell the customer. */
-  async recordFailure(manager: EntityManager, order: TopUpOrderEntity): Promise<void> {
+  /**
+   * A failed automatic payment. One the customer must resolve (authentication required, a decline)
+   * pauses the rule until they set it again; any other is retried with exponential backoff. Either
+   * way the customer is told.
+   */
+  async recordFailure(manager: EntityManager, order: TopUpOrderEntity, needsCustomer: string | null): Promise<void> {
     const repository = manager.getRepository(AutoTopUpRuleEntity);
     const rule = await repository.findOneBy({ id: order.autoTopUpRuleId ?? '' });
     if (!rule) return;
+    if (needsCustomer) {
+      await repository.update({ id: rule.id }, { pausedReason: needsCustomer.slice(0, 255), armed: false, consecutiveFailures: rule.consecutiveFailures + 1, updatedAt: this.clock.now() });
+      await enqueueOutboxMessage(manager, this.clock, {
+        topic: NOTIFICATION_TOPIC,
+        dedupeKey: `auto-top-up-paused:${order.id}`,
+        payload: {
+          accountId: order.accountId,
+          kind: 'AUTO_TOP_UP_PAUSED',
+          message: `Ihre automatische Aufladung über ${formatCents(order.amountCents)} wurde von Ihrer Bank abgelehnt oder muss bestätigt werden. Sie ist pausiert, bis Sie sie in der App erneut einrichten.`,
+          reference: `auto-top-up-paused:${order.id}`,
+        },
+      });
+      return;
+    }
     const failures = rule.consecutiveFailures + 1;
     const backoffMs = Math.min(MAX_BACKOFF_MS, 15 * 60 * 1000 * 2 ** (failures - 1));
     const now = this.clock.now();
@@ -240,6 +339,7 @@ export class AutoTopUpService {
     const waiting = await this.rules
       .createQueryBuilder('r')
       .where('r.trigger_kind = :trigger AND r.enabled = :enabled AND r.armed = :armed', { trigger: 'BELOW_THRESHOLD', enabled: true, armed: true })
+      .andWhere('r.paused_reason IS NULL')
       .andWhere('r.consecutive_failures > 0 AND r.retry_after <= :now', { now })
       .getMany();
     let fired = 0;
@@ -256,15 +356,9 @@ export class AutoTopUpService {
     return fired;
   }
 
-  private async charge(order: TopUpOrderEntity, accountId: string): Promise<void> {
-    const rule = await this.rules.findOneBy({ accountId });
-    if (!rule) return;
-    try {
-      await this.provider.chargeStoredMethod(order, rule.paymentMethodRef);
-    } catch (error) {
-      // The order stays PENDING and expires; the provider's webhook, if it still arrives, is applied then.
-      this.logger.error({ err: error, orderId: order.id }, 'automatic top-up charge could not be started');
-    }
+  /** The provider is called by the outbox relay after this transaction commits, never under the rule's lock. */
+  private async enqueueCharge(manager: EntityManager, order: TopUpOrderEntity): Promise<void> {
+    await enqueueOutboxMessage(manager, this.clock, { topic: CHARGE_TOPIC, dedupeKey: `charge:${order.id}`, payload: { orderId: order.id } });
   }
 
   private lockRule(manager: EntityManager, accountId: string): Promise<AutoTopUpRuleEntity | null> {

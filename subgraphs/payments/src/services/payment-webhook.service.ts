@@ -1,119 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, Repository } from 'typeorm';
+import { In } from 'typeorm';
 import type { Clock } from '../../../common/src/clock';
-import { verifyTimestampedPayload } from '../../../common/src/hmac';
 import type { Logger } from '../../../common/src/logger';
+import { enqueueOutboxMessage } from '../../../common/src/outbox/outbox.service';
 import type { TransactionRunner } from '../../../common/src/transaction';
+import { PaymentDisputeEntity } from '../entities/payment-dispute.entity';
 import { PaymentEventEntity } from '../entities/payment-event.entity';
-import { PAYMENT_METHODS, TopUpOrderEntity } from '../entities/top-up-order.entity';
-import type { OrderPaymentMethod } from '../entities/top-up-order.entity';
+import { TopUpOrderEntity } from '../entities/top-up-order.entity';
+import { WebhookSignatureError } from '../ports/payment-provider.port';
+import type { PaymentProviderPort, ProviderEvent } from '../ports/payment-provider.port';
 import type { AutoTopUpService } from './auto-top-up.service';
 import type { TopUpService } from './top-up.service';
 
-export const PAYMENT_SIGNATURE_HEADER = 'x-payment-signature';
-
-export interface PaymentEvent {
-  id: string;
-  type: 'payment.succeeded' | 'payment.failed';
-  orderId: string;
-  amountCents: number;
-  method: OrderPaymentMethod | null;
-  reason?: string;
-}
+export const PAYMENT_WEBHOOK_PATH = '/webhooks/stripe';
+export const STRIPE_SIGNATURE_HEADER = 'stripe-signature';
+export const CHARGEBACK_TOPIC = 'ledger.chargeback';
+export const METHOD_SAVED_TOPIC = 'provider.method-saved';
 
 export interface WebhookAnswer {
   status: number;
   body: { received: boolean; outcome: string };
 }
 
-function parseEvent(raw: string): PaymentEvent | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  const event = value as Partial<PaymentEvent>;
-  if (
-    typeof event.id !== 'string' ||
-    !/^[\w.-]{8,64}$/.test(event.id) ||
-    (event.type !== 'payment.succeeded' && event.type !== 'payment.failed') ||
-    typeof event.orderId !== 'string' ||
-    !Number.isSafeInteger(event.amountCents) ||
-    (event.method != null && !PAYMENT_METHODS.includes(event.method))
-  ) {
-    return null;
-  }
-  return { ...event, method: event.method ?? null } as PaymentEvent;
-}
+type Manager = EntityManager;
+type Event<K extends ProviderEvent['kind']> = Extract<ProviderEvent, { kind: K }>;
+
+/** Disputes that keep the payment method blocked for the account (section 11). */
+export const BLOCKING_DISPUTES = ['OPEN', 'LOST'] as const;
 
 /**
- * The provider's webhook. It is the only way an order becomes PAID: the signature (HMAC-SHA256 over
- * timestamp and body) must be valid and fresh, each event id is applied once, and the order row is
- * locked while an event is applied, so duplicates, concurrent deliveries and late failures after a
- * success never credit twice or undo a payment.
+ * The provider's webhook: the only way an order becomes PAID. The SDK verifies the signature over
+ * the raw body; each event id is applied once; the order row is locked while an event is applied,
+ * so duplicates, concurrent deliveries and events out of order never credit twice, and a refund or
+ * failure seen before the success leaves the order where the money is.
  */
 export class PaymentWebhookService {
   constructor(
+    private readonly orders: Repository<TopUpOrderEntity>,
     private readonly transactions: TransactionRunner,
     private readonly topUps: TopUpService,
     private readonly autoTopUps: AutoTopUpService,
+    private readonly provider: PaymentProviderPort,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly secret: string,
-    private readonly toleranceSeconds: number,
   ) {}
 
   async receive(rawBody: Buffer, signatureHeader: string | undefined): Promise<WebhookAnswer> {
-    const check = verifyTimestampedPayload(
-      this.secret,
-      signatureHeader,
-      rawBody,
-      Math.floor(this.clock.now().getTime() / 1000),
-      this.toleranceSeconds,
-    );
-    if (!check.ok) {
-      this.logger.warn({ reason: check.reason }, 'payment webhook refused');
-      return { status: 401, body: { received: false, outcome: `signature ${check.reason}` } };
+    let event: ProviderEvent;
+    try {
+      event = this.provider.parseWebhook(rawBody, signatureHeader, this.clock.now());
+    } catch (error) {
+      if (!(error instanceof WebhookSignatureError)) throw error;
+      this.logger.warn({ reason: error.message }, 'payment webhook refused');
+      return { status: 400, body: { received: false, outcome: 'INVALID_SIGNATURE' } };
     }
-    const event = parseEvent(rawBody.toString('utf8'));
-    if (!event) return { status: 400, body: { received: false, outcome: 'malformed event' } };
-    const outcome = await this.transactions.run(async (manager) => {
-      const order = await this.transactions
-        .forUpdate(manager.getRepository(TopUpOrderEntity).createQueryBuilder('o'))
-        .where('o.id = :id', { id: event.orderId })
-        .getOne();
-      if (!order) return 'UNKNOWN_ORDER';
-      const events = manager.getRepository(PaymentEventEntity);
-      if (await events.existsBy({ eventId: event.id })) return 'DUPLICATE';
-      const result = await this.apply(manager, order, event);
-      await events.insert({ eventId: event.id, orderId: order.id, type: event.type, outcome: result, receivedAt: this.clock.now() });
-      return result;
-    });
-    this.logger.info({ eventId: event.id, orderId: event.orderId, type: event.type, outcome }, 'payment webhook processed');
-    if (outcome === 'UNKNOWN_ORDER') return { status: 404, body: { received: false, outcome } };
-    if (outcome === 'IGNORED_AMOUNT_MISMATCH') return { status: 422, body: { received: false, outcome } };
+    if (event.kind === 'IGNORED') return { status: 200, body: { received: true, outcome: `IGNORED_${event.type}`.slice(0, 120) } };
+    const outcome = await this.applyOnce(event);
+    this.logger.info({ eventId: event.eventId, kind: event.kind, outcome }, 'payment webhook processed');
     return { status: 200, body: { received: true, outcome } };
   }
 
-  private async apply(manager: Parameters<Parameters<TransactionRunner['run']>[0]>[0], order: TopUpOrderEntity, event: PaymentEvent): Promise<string> {
+  /** Applies an outcome we learnt from the provider's answer (e.g. an off-session charge) like a webhook event. */
+  async applyOnce(event: Exclude<ProviderEvent, { kind: 'IGNORED' }>): Promise<string> {
+    return this.transactions.run(async (manager) => {
+      const order = await this.lockOrder(manager, event);
+      const events = manager.getRepository(PaymentEventEntity);
+      if (await events.existsBy({ eventId: event.eventId })) return 'DUPLICATE';
+      const outcome = order ? await this.apply(manager, order, event) : event.kind === 'METHOD_SAVED' ? await this.methodSaved(manager, event) : 'UNKNOWN_ORDER';
+      await events.insert({
+        eventId: event.eventId.slice(0, 64),
+        orderId: (order?.id ?? ('setupReference' in event ? event.setupReference : '')).slice(0, 36),
+        type: event.kind.slice(0, 32),
+        outcome: outcome.slice(0, 120),
+        receivedAt: this.clock.now(),
+      });
+      return outcome;
+    });
+  }
+
+  private async lockOrder(manager: Manager, event: ProviderEvent): Promise<TopUpOrderEntity | null> {
+    const query = this.transactions.forUpdate(manager.getRepository(TopUpOrderEntity).createQueryBuilder('o'));
+    if ('orderId' in event && event.orderId) return query.where('o.id = :id', { id: event.orderId }).getOne();
+    if ('paymentId' in event && event.paymentId) return query.where('o.provider_payment_id = :payment', { payment: event.paymentId }).getOne();
+    return null;
+  }
+
+  private async apply(manager: Manager, order: TopUpOrderEntity, event: Exclude<ProviderEvent, { kind: 'IGNORED' }>): Promise<string> {
+    switch (event.kind) {
+      case 'PAYMENT_SUCCEEDED':
+        return this.succeeded(manager, order, event);
+      case 'PAYMENT_PROCESSING':
+        if (event.paymentId && !order.providerPaymentId) {
+          await manager.getRepository(TopUpOrderEntity).update({ id: order.id }, { providerPaymentId: event.paymentId, updatedAt: this.clock.now() });
+        }
+        return 'PROCESSING';
+      case 'PAYMENT_FAILED':
+        return this.failed(manager, order, event);
+      case 'CHECKOUT_EXPIRED': {
+        if (order.status !== 'PENDING') return `IGNORED_${order.status}`;
+        const now = this.clock.now();
+        await manager.getRepository(TopUpOrderEntity).update({ id: order.id, status: 'PENDING' }, { status: 'EXPIRED', expiredAt: now, updatedAt: now });
+        return 'APPLIED_EXPIRED';
+      }
+      case 'REFUND_UPDATED':
+        return this.refundUpdated(manager, order, event);
+      case 'DISPUTE_OPENED':
+        return this.disputeOpened(manager, order, event);
+      case 'DISPUTE_CLOSED':
+        return this.disputeClosed(manager, order, event);
+      case 'METHOD_SAVED':
+        return this.methodSaved(manager, event);
+    }
+  }
+
+  private async succeeded(manager: Manager, order: TopUpOrderEntity, event: Event<'PAYMENT_SUCCEEDED'>): Promise<string> {
     const orders = manager.getRepository(TopUpOrderEntity);
     const now = this.clock.now();
-    if (event.type === 'payment.succeeded') {
-      if (order.status === 'PAID' || order.status === 'CREDITED') return 'IGNORED_ALREADY_PAID';
-      if (event.amountCents !== order.amountCents) return 'IGNORED_AMOUNT_MISMATCH';
-      // Money the provider took becomes credit even when the order had expired or failed before.
-      await orders.update(
-        { id: order.id },
-        { status: 'PAID', paidAt: now, paymentMethod: event.method ?? order.paymentMethod, failureReason: null, updatedAt: now },
-      );
-      await this.topUps.enqueueCredit(manager, order);
-      return 'APPLIED_PAID';
+    const details = {
+      ...(event.method && !order.paymentMethod ? { paymentMethod: event.method } : {}),
+      ...(event.fingerprint && !order.paymentFingerprint ? { paymentFingerprint: event.fingerprint } : {}),
+    };
+    if (order.status === 'PAID' || order.status === 'CREDITED' || order.status === 'REFUND_PENDING' || order.status === 'REFUNDED') {
+      if (Object.keys(details).length > 0) await orders.update({ id: order.id }, { ...details, updatedAt: now });
+      return 'IGNORED_ALREADY_PAID';
     }
+    const paid = {
+      providerPaymentId: event.paymentId,
+      paymentMethod: event.method ?? order.paymentMethod,
+      paymentFingerprint: event.fingerprint ?? order.paymentFingerprint,
+      paidAt: now,
+      failureReason: null,
+      updatedAt: now,
+    };
+    // A refund the provider reported before this success: the money is back with the customer already.
+    if (order.providerRefundId) {
+      await orders.update({ id: order.id }, { ...paid, status: 'REFUNDED', refundedAt: order.refundedAt ?? now, refundReason: order.refundReason ?? 'refunded at the provider before the payment was reported' });
+      return 'APPLIED_ALREADY_REFUNDED';
+    }
+    await orders.update({ id: order.id }, { ...paid, status: 'PAID' });
+    const paidOrder: TopUpOrderEntity = { ...order, ...paid, status: 'PAID' };
+    // Money the provider took becomes credit even after the order expired or failed, unless a rule
+    // of section 11 says no: then it goes back, in full, instead.
+    const refusal = await this.refusalForPaidOrder(manager, paidOrder, event.amountCents, event.currency);
+    if (refusal) {
+      await this.topUps.requestRefund(manager, paidOrder, refusal);
+      return 'APPLIED_PAID_REFUNDING';
+    }
+    await this.topUps.enqueueCredit(manager, paidOrder);
+    return 'APPLIED_PAID';
+  }
+
+  /**
+   * Section 11 at the webhook, for what payments owns: the amount paid, a blocked method and the
+   * day's sum. The contract and the balance are the ledger's: it refuses the credit under the
+   * account's lock, and the money is refunded just the same.
+   */
+  private async refusalForPaidOrder(manager: Manager, order: TopUpOrderEntity, amountCents: number, currency: string): Promise<string | null> {
+    if (amountCents !== order.amountCents || currency.toLowerCase() !== 'eur') return `paid ${amountCents} ${currency}, ordered ${order.amountCents} eur`;
+    if (order.paymentFingerprint && (await this.isBlocked(manager, order.accountId, order.paymentFingerprint))) return 'payment method blocked after a chargeback';
+    if (order.channel === 'AUTOMATIC') return null;
+    const refusal = await this.topUps.limitRefusal(order.accountId, order.brandCode, null, amountCents, { includePending: false, excludingOrderId: order.id, manager });
+    return refusal ? `LIMIT_EXCEEDED: ${refusal.limit}` : null;
+  }
+
+  private async failed(manager: Manager, order: TopUpOrderEntity, event: Event<'PAYMENT_FAILED'>): Promise<string> {
     if (order.status !== 'PENDING') return `IGNORED_${order.status}`;
-    await orders.update(
-      { id: order.id },
-      { status: 'FAILED', failedAt: now, failureReason: (event.reason ?? 'payment failed').slice(0, 255), updatedAt: now },
-    );
-    if (order.autoTopUpRuleId) await this.autoTopUps.recordFailure(manager, order);
+    const now = this.clock.now();
+    await manager
+      .getRepository(TopUpOrderEntity)
+      .update({ id: order.id, status: 'PENDING' }, { status: 'FAILED', failedAt: now, failureReason: event.reason.slice(0, 255), updatedAt: now });
+    if (order.autoTopUpRuleId) await this.autoTopUps.recordFailure(manager, order, event.needsCustomer ? event.reason : null);
     return 'APPLIED_FAILED';
+  }
+
+  private async refundUpdated(manager: Manager, order: TopUpOrderEntity, event: Event<'REFUND_UPDATED'>): Promise<string> {
+    const orders = manager.getRepository(TopUpOrderEntity);
+    const now = this.clock.now();
+    if (event.status === 'FAILED') {
+      this.logger.error({ orderId: order.id, refundId: event.refundId }, 'the provider could not refund a payment: an operator must act');
+      if (order.status === 'REFUND_PENDING') await orders.update({ id: order.id }, { failureReason: 'refund failed at the provider', updatedAt: now });
+      return 'REFUND_FAILED';
+    }
+    if (event.status !== 'SUCCEEDED') return 'REFUND_PENDING';
+    if (order.status === 'REFUND_PENDING') {
+      await this.topUps.markRefunded(manager, order.id, event.refundId);
+      return 'APPLIED_REFUNDED';
+    }
+    if (order.status === 'PENDING' || order.status === 'FAILED' || order.status === 'EXPIRED' || order.status === 'CANCELED') {
+      // Before the success event: remember it, so the success does not credit money that went back.
+      await orders.update({ id: order.id }, { providerRefundId: event.refundId, refundedAt: now, updatedAt: now });
+      return 'RECORDED_REFUND_BEFORE_PAYMENT';
+    }
+    if (order.status === 'REFUNDED') return 'IGNORED_REFUNDED';
+    // PAID or CREDITED refunded outside our flow (e.g. in the provider's dashboard): the credit must be taken back.
+    this.logger.error({ orderId: order.id, status: order.status }, 'payment refunded at the provider without a refund request: taking the credit back');
+    await this.openRecovery(manager, order, `refund:${event.refundId}`, event.amountCents, 'REFUNDED_AT_PROVIDER', null);
+    return 'APPLIED_EXTERNAL_REFUND';
+  }
+
+  private async disputeOpened(manager: Manager, order: TopUpOrderEntity, event: Event<'DISPUTE_OPENED'>): Promise<string> {
+    const opened = await this.openRecovery(manager, order, event.disputeId, event.amountCents, event.reason, order.paymentFingerprint);
+    if (opened) await this.autoTopUps.pauseForAccount(manager, order.accountId, 'chargeback');
+    return opened ? 'APPLIED_DISPUTE_OPENED' : 'DUPLICATE_DISPUTE';
+  }
+
+  /** Records the dispute and asks the ledger (through the outbox) to take back what credit is left. */
+  private async openRecovery(manager: Manager, order: TopUpOrderEntity, providerId: string, amountCents: number, reason: string, fingerprint: string | null): Promise<boolean> {
+    const disputes = manager.getRepository(PaymentDisputeEntity);
+    if (await disputes.existsBy({ providerDisputeId: providerId })) return false;
+    const dispute: PaymentDisputeEntity = {
+      id: randomUUID(),
+      providerDisputeId: providerId.slice(0, 255),
+      orderId: order.id,
+      accountId: order.accountId,
+      brandCode: order.brandCode,
+      amountCents,
+      recoveredCents: 0,
+      owedCents: order.status === 'CREDITED' ? amountCents : 0,
+      status: 'OPEN',
+      reason: reason.slice(0, 64),
+      paymentMethod: order.paymentMethod,
+      paymentFingerprint: fingerprint,
+      openedAt: this.clock.now(),
+      closedAt: null,
+    };
+    await disputes.insert(dispute);
+    if (order.status === 'CREDITED') {
+      await enqueueOutboxMessage(manager, this.clock, { topic: CHARGEBACK_TOPIC, dedupeKey: `chargeback:${dispute.id}`, payload: { disputeId: dispute.id } });
+    }
+    return true;
+  }
+
+  private async disputeClosed(manager: Manager, _order: TopUpOrderEntity, event: Event<'DISPUTE_CLOSED'>): Promise<string> {
+    const disputes = manager.getRepository(PaymentDisputeEntity);
+    const dispute = await disputes.findOneBy({ providerDisputeId: event.disputeId });
+    if (!dispute || dispute.status !== 'OPEN') return 'IGNORED_DISPUTE';
+    await disputes.update({ id: dispute.id }, { status: event.won ? 'WON' : 'LOST', closedAt: this.clock.now(), ...(event.won ? { owedCents: 0 } : {}) });
+    if (event.won && dispute.recoveredCents > 0) {
+      // The merchant kept the money after all: what was taken back is the customer's credit again.
+      await enqueueOutboxMessage(manager, this.clock, { topic: CHARGEBACK_TOPIC, dedupeKey: `chargeback-won:${dispute.id}`, payload: { disputeId: dispute.id, won: true } });
+    }
+    return event.won ? 'APPLIED_DISPUTE_WON' : 'APPLIED_DISPUTE_LOST';
+  }
+
+  private async methodSaved(manager: Manager, event: Event<'METHOD_SAVED'>): Promise<string> {
+    // Reading the saved method is a call to the provider: it runs from the outbox, not under this transaction.
+    await enqueueOutboxMessage(manager, this.clock, {
+      topic: METHOD_SAVED_TOPIC,
+      dedupeKey: `method-saved:${event.setupReference}`,
+      payload: { setupReference: event.setupReference, setupId: event.setupId },
+    });
+    return 'APPLIED_METHOD_SAVED';
+  }
+
+  disputes(status: string | null): Promise<PaymentDisputeEntity[]> {
+    return this.orders.manager.getRepository(PaymentDisputeEntity).find({ where: status ? { status: status as PaymentDisputeEntity['status'] } : {}, order: { openedAt: 'DESC' }, take: 200 });
+  }
+
+  async isBlocked(manager: Manager, accountId: string, fingerprint: string): Promise<boolean> {
+    return manager.getRepository(PaymentDisputeEntity).existsBy({ accountId, paymentFingerprint: fingerprint, status: In([...BLOCKING_DISPUTES]) });
   }
 }

@@ -8,6 +8,13 @@ import { DomainError, badInput, notFound } from '../../../common/src/errors';
 import { assertPositiveCents } from '../../../common/src/money';
 import { enqueueOutboxMessage } from '../../../common/src/outbox/outbox.service';
 import { checkTopUpAmount } from '../../../common/src/policy/top-up-amounts';
+import { checkTopUpLimits, effectiveTopUpLimits, startOfBerlinDay } from '../../../common/src/policy/top-up-limits';
+import type { TopUpLimits } from '../../../common/src/policy/top-up-limits';
+import { formatCents } from '../../../common/src/money';
+import { VoucherEntity } from '../entities/voucher.entity';
+import { WhatsAppMessageEntity } from '../entities/whatsapp-message.entity';
+import { NOTIFICATION_TOPIC } from './auto-top-up.service';
+import { WHATSAPP_SEND_TOPIC } from './whatsapp.service';
 import type { Principal } from '../../../common/src/principal';
 import type { TransactionRunner } from '../../../common/src/transaction';
 import { TopUpOrderEntity } from '../entities/top-up-order.entity';
@@ -17,6 +24,10 @@ import type { PoliciesPort } from '../ports/policies.port';
 
 export const MAX_PAGE_SIZE = 100;
 export const CREDIT_TOPIC = 'ledger.credit';
+export const REFUND_TOPIC = 'provider.refund';
+
+/** Orders whose money was taken or is about to be: they count against the daily top-up limit. */
+const COUNTED_TODAY = ['PENDING', 'PAID', 'CREDITED'] as const;
 
 const IDEMPOTENCY_KEY = /^[\w:.\-]{8,128}$/;
 
@@ -37,6 +48,21 @@ export interface NewOrder {
   autoTopUpRuleId?: string;
 }
 
+/** Customer-facing texts are German (section 12 of the domain rules). */
+const texts = {
+  refunding: (cents: number) =>
+    `Ihre Zahlung über ${formatCents(cents)} konnte nicht als Guthaben gebucht werden. Wir erstatten sie vollständig auf das Zahlungsmittel, mit dem Sie bezahlt haben.`,
+  voucherReleased: (cents: number) =>
+    `Ihr Aufladecode über ${formatCents(cents)} konnte nicht gebucht werden. Der Code bleibt gültig und kann erneut eingelöst werden.`,
+};
+
+/** A contract that has ended takes no top-up: its credit is paid out instead (section 7). */
+export function assertAcceptsTopUps(account: AccountSnapshot): void {
+  if (account.status === 'TERMINATED') {
+    throw new DomainError('SIM_INACTIVE', 'The contract of this SIM has ended; its credit can be paid out instead', { status: account.status });
+  }
+}
+
 function fingerprint(accountId: string, amountCents: number, channel: TopUpChannel): string {
   return createHash('sha256').update(`${accountId}|${amountCents}|${channel}`).digest('hex');
 }
@@ -50,6 +76,7 @@ export class TopUpService {
     private readonly policies: PoliciesPort,
     private readonly clock: Clock,
     private readonly orderTtlMinutes: number,
+    private readonly platformLimits: TopUpLimits,
   ) {}
 
   /** The account as the caller may see it; out of scope reads as not found. */
@@ -59,18 +86,58 @@ export class TopUpService {
     return account;
   }
 
-  /** Checks the brand's rules for this channel and amount; a refusal names the accepted amounts. */
-  async assertAmountAllowed(account: AccountSnapshot, channel: TopUpChannel, amountCents: number): Promise<void> {
-    assertPositiveCents(amountCents);
+  /**
+   * Checks the brand's rules for this channel and amount, and the limits (section 11) before any
+   * money moves: per top-up, the balance it would lead to, and the sum topped up today.
+   */
+  async assertAmountAllowed(account: AccountSnapshot, channel: TopUpChannel, amountCents: number, excludingOrderId?: string): Promise<void> {
+    assertAcceptsTopUps(account);
+    assertPositiveCents(amountCents, 'amountCents');
     const policy = await this.policies.topUpPolicy(account.brandCode, this.clock.now());
     const verdict = checkTopUpAmount(policy as Parameters<typeof checkTopUpAmount>[0], channel, amountCents);
     if (!verdict.accepted) {
-      throw new DomainError('BAD_USER_INPUT', verdict.message, {
+      const limit = verdict.refusal === 'BELOW_MINIMUM' ? 'MINIMUM_TOP_UP' : verdict.refusal === 'ABOVE_MAXIMUM' ? 'MAXIMUM_TOP_UP' : null;
+      throw new DomainError(limit ? 'LIMIT_EXCEEDED' : 'BAD_USER_INPUT', verdict.message, {
         field: 'amountCents',
         refusal: verdict.refusal,
+        ...(limit ? { limit } : {}),
         acceptedAmountsCents: verdict.acceptedAmountsCents,
       });
     }
+    const refusal = await this.limitRefusal(account.id, account.brandCode, account.balanceCents, amountCents, { includePending: true, excludingOrderId });
+    if (refusal) throw new DomainError('LIMIT_EXCEEDED', refusal.message, { field: 'amountCents', limit: refusal.limit, limitCents: refusal.limitCents });
+  }
+
+  /** The limits again, for money already taken (the webhook): what it refuses is refunded instead of credited. */
+  async limitRefusal(
+    accountId: string,
+    brandCode: string,
+    /** Null where the ledger checks the balance itself (money already taken). */
+    balanceCents: number | null,
+    amountCents: number,
+    options: { includePending: boolean; excludingOrderId?: string; manager?: EntityManager },
+  ): Promise<ReturnType<typeof checkTopUpLimits>> {
+    const policy = await this.policies.topUpPolicy(brandCode, this.clock.now());
+    const limits = effectiveTopUpLimits(policy.topUp, this.platformLimits);
+    const toppedUpTodayCents = await this.toppedUpToday(accountId, options);
+    return checkTopUpLimits({ amountCents, balanceCents, toppedUpTodayCents }, limits);
+  }
+
+  /** Sum of today's (Berlin) orders of the account that took money or are waiting to. */
+  private async toppedUpToday(accountId: string, options: { includePending: boolean; excludingOrderId?: string; manager?: EntityManager }): Promise<number> {
+    const statuses: string[] = options.includePending ? [...COUNTED_TODAY] : COUNTED_TODAY.filter((status) => status !== 'PENDING');
+    const repository = options.manager?.getRepository(TopUpOrderEntity) ?? this.orders;
+    const query = repository
+      .createQueryBuilder('o')
+      .select('COALESCE(SUM(o.amount_cents), 0)', 'total')
+      .where('o.account_id = :accountId', { accountId })
+      .andWhere('o.status IN (:...statuses)', { statuses })
+      .andWhere('o.created_at >= :since', { since: startOfBerlinDay(this.clock.now()) });
+    if (options.excludingOrderId) query.andWhere('o.id <> :id', { id: options.excludingOrderId });
+    const row = await query.getRawOne<{ total: unknown }>();
+    const total = Number(row?.total ?? 0);
+    if (!Number.isSafeInteger(total)) throw new Error(`daily top-up sum ${String(row?.total)} is not a safe integer`);
+    return total;
   }
 
   findAccountByMsisdn(msisdn: string): Promise<AccountSnapshot | null> {
@@ -115,9 +182,7 @@ export class TopUpService {
   }
 
   async insertOrder(input: NewOrder, manager?: EntityManager): Promise<TopUpOrderEntity> {
-    if (input.account.status === 'TERMINATED') {
-      throw new DomainError('SIM_INACTIVE', 'The contract of this SIM has ended; its credit can be paid out instead');
-    }
+    assertAcceptsTopUps(input.account);
     const now = this.clock.now();
     const order = this.orders.create({
       id: randomUUID(),
@@ -132,6 +197,14 @@ export class TopUpService {
       paymentMethod: input.paidWith ?? null,
       failureReason: null,
       autoTopUpRuleId: input.autoTopUpRuleId ?? null,
+      providerSessionId: null,
+      providerCheckoutUrl: null,
+      providerPaymentId: null,
+      paymentFingerprint: null,
+      providerRefundId: null,
+      refundReason: null,
+      refundRequestedAt: null,
+      refundedAt: null,
       expiresAt: input.paidWith ? null : new Date(now.getTime() + this.orderTtlMinutes * 60_000),
       paidAt: input.paidWith ? now : null,
       creditedAt: null,
@@ -172,12 +245,78 @@ export class TopUpService {
     return { ...order, status: 'CREDITED', creditedAt: now, updatedAt: now };
   }
 
-  /** A paid order the ledger will not take: FAILED with the reason; the provider refunds the payment. */
+  /**
+   * A paid order the ledger will not take (contract ended, limit reached): a voucher becomes
+   * redeemable again; money taken by the provider goes back in full, once, and the customer is told.
+   */
   async markCreditRefused(manager: EntityManager, orderId: string, reason: string): Promise<void> {
+    const repository = manager.getRepository(TopUpOrderEntity);
+    const order = await repository.findOneBy({ id: orderId });
+    if (!order || order.status !== 'PAID') return;
     const now = this.clock.now();
-    await manager
+    if (order.channel === 'VOUCHER') {
+      await repository.update({ id: orderId, status: 'PAID' }, { status: 'FAILED', failedAt: now, failureReason: `credit refused, voucher released (${reason})`.slice(0, 255), updatedAt: now });
+      const vouchers = manager.getRepository(VoucherEntity);
+      const voucher = await vouchers.findOneBy({ orderId });
+      if (voucher) await vouchers.update({ id: voucher.id, orderId }, { redeemedAt: null, redeemedAccountId: null, orderId: null, releases: voucher.releases + 1 });
+      await this.tellCustomer(manager, order, 'VOUCHER_RELEASED', texts.voucherReleased(order.amountCents));
+      return;
+    }
+    await this.requestRefund(manager, order, `credit refused (${reason})`);
+  }
+
+  /** Moves a paid or credited order to REFUND_PENDING; the outbox relay asks the provider for the refund. */
+  async requestRefund(manager: EntityManager, order: TopUpOrderEntity, reason: string): Promise<void> {
+    const now = this.clock.now();
+    const moved = await manager
       .getRepository(TopUpOrderEntity)
-      .update({ id: orderId, status: 'PAID' }, { status: 'FAILED', failedAt: now, failureReason: `credit refused, payment to be refunded (${reason})`.slice(0, 255), updatedAt: now });
+      .update({ id: order.id, status: order.status }, { status: 'REFUND_PENDING', refundReason: reason.slice(0, 255), refundRequestedAt: now, updatedAt: now });
+    if (moved.affected !== 1) return;
+    await enqueueOutboxMessage(manager, this.clock, { topic: REFUND_TOPIC, dedupeKey: `refund:${order.id}`, payload: { orderId: order.id } });
+    await this.tellCustomer(manager, order, 'TOP_UP_REFUNDED', texts.refunding(order.amountCents));
+  }
+
+  /** The provider confirmed the refund (answer to our call, or its webhook, whichever comes first). */
+  async markRefunded(manager: EntityManager, orderId: string, refundId: string): Promise<boolean> {
+    const now = this.clock.now();
+    const result = await manager
+      .getRepository(TopUpOrderEntity)
+      .update({ id: orderId, status: 'REFUND_PENDING' }, { status: 'REFUNDED', providerRefundId: refundId.slice(0, 255), refundedAt: now, updatedAt: now });
+    return result.affected === 1;
+  }
+
+  /** Tells the customer through the channel the order came from: WhatsApp, else the account's notices. */
+  async tellCustomer(manager: EntityManager, order: TopUpOrderEntity, kind: string, text: string): Promise<void> {
+    const reference = `${kind.toLowerCase()}:${order.id}`;
+    if (order.channel === 'WHATSAPP') {
+      const linkMessage = await manager.getRepository(WhatsAppMessageEntity).findOneBy({ orderId: order.id, direction: 'OUTBOUND' });
+      if (linkMessage) {
+        await enqueueOutboxMessage(manager, this.clock, { topic: WHATSAPP_SEND_TOPIC, dedupeKey: reference, payload: { to: linkMessage.msisdn, text, orderId: order.id } });
+        return;
+      }
+    }
+    await enqueueOutboxMessage(manager, this.clock, {
+      topic: NOTIFICATION_TOPIC,
+      dedupeKey: reference,
+      payload: { accountId: order.accountId, kind, message: text, reference },
+    });
+  }
+
+  /**
+   * An operator refunds a credited top-up: the ledger is debited by reference first (refused with
+   * INSUFFICIENT_CREDIT when the credit is already spent, and then nothing changes), then the provider
+   * refunds the payment once. A retry after a failure replays the debit and goes on.
+   */
+  async refundCredited(principal: Principal, orderId: string, reason: string): Promise<TopUpOrderEntity> {
+    const order = await this.getVisible(principal, orderId);
+    if (order.status === 'REFUND_PENDING' || order.status === 'REFUNDED') return order;
+    if (order.status !== 'CREDITED') throw new DomainError('CONFLICT', `A ${order.status} top-up cannot be refunded`, { status: order.status });
+    if (!order.providerPaymentId) throw new DomainError('CONFLICT', 'This top-up was not paid through the payment provider (a voucher); nothing can be refunded', { channel: order.channel });
+    const why = reason.trim();
+    if (!why || why.length > 200) throw badInput('reason must be 1-200 characters', 'reason');
+    await this.accounts.debitForRefund({ accountId: order.accountId, amountCents: order.amountCents, reference: `top-up-refund:${order.id}`, reason: 'Erstattung einer Aufladung' });
+    await this.transactions.run((manager) => this.requestRefund(manager, order, `operator: ${why}`));
+    return (await this.byId(order.id))!;
   }
 
   async getVisible(principal: Principal, orderId: string): Promise<TopUpOrderEntity> {
@@ -186,6 +325,10 @@ export class TopUpService {
       throw notFound('Top-up', orderId);
     }
     return order;
+  }
+
+  byId(orderId: string): Promise<TopUpOrderEntity | null> {
+    return this.orders.findOneBy({ id: orderId });
   }
 
   async byPaymentToken(token: string): Promise<TopUpOrderEntity | null> {
@@ -245,14 +388,22 @@ export class TopUpService {
     return rows.map((row) => ({ brandCode: row.brandCode, channel: row.channel, count: Number(row.count), amountCents: Number(row.amountCents) }));
   }
 
+  /** Set by the payments wiring: closes the provider's checkout of an expired order (best effort). */
+  expireCheckout?: (sessionId: string) => Promise<void>;
+
   /** Pending orders past their time become EXPIRED; a late payment still credits (see the webhook). */
   async expireOverdue(): Promise<number> {
     const now = this.clock.now();
-    const result = await this.orders.update(
-      { status: 'PENDING', expiresAt: LessThan(now) },
-      { status: 'EXPIRED', expiredAt: now, updatedAt: now },
-    );
-    return result.affected ?? 0;
+    const overdue = await this.orders.find({ where: { status: 'PENDING', expiresAt: LessThan(now) }, take: 500 });
+    let expired = 0;
+    for (const order of overdue) {
+      const result = await this.orders.update({ id: order.id, status: 'PENDING' }, { status: 'EXPIRED', expiredAt: now, updatedAt: now });
+      if (result.affected !== 1) continue;
+      expired += 1;
+      // The provider's checkout closes too, so the link cannot take money for an expired order.
+      if (order.providerSessionId) await this.expireCheckout?.(order.providerSessionId);
+    }
+    return expired;
   }
 
   async cancel(principal: Principal, orderId: string): Promise<TopUpOrderEntity> {

@@ -27,6 +27,7 @@ export function voucherCodeFrom(input: string): string | null {
 export class VoucherService {
   constructor(
     private readonly attempts: Repository<VoucherAttemptEntity>,
+    private readonly vouchers: Repository<VoucherEntity>,
     private readonly transactions: TransactionRunner,
     private readonly topUps: TopUpService,
     private readonly clock: Clock,
@@ -87,6 +88,11 @@ export class VoucherService {
       await this.recordFailure(account.id);
       throw new DomainError('VOUCHER_INVALID', `A voucher code has ${VOUCHER_CODE_DIGITS} digits (or dial *103*<code>#)`, { field: 'code' });
     }
+    // Refused before the code is used: a voucher that cannot be booked stays unredeemed.
+    const candidate = await this.vouchers.findOneBy({ codeHash: this.hash(code) });
+    if (candidate && candidate.brandCode === account.brandCode && !candidate.redeemedAt) {
+      await this.topUps.assertAmountAllowed(account, 'VOUCHER', candidate.valueCents);
+    }
     const outcome = await this.transactions.run(async (manager) => {
       const voucher = await this.transactions
         .forUpdate(manager.getRepository(VoucherEntity).createQueryBuilder('v'))
@@ -95,7 +101,7 @@ export class VoucherService {
       if (!voucher || voucher.brandCode !== account.brandCode) return { error: 'VOUCHER_INVALID' as const };
       if (voucher.redeemedAt) return { error: 'VOUCHER_ALREADY_REDEEMED' as const, voucher };
       const order = await this.topUps.insertOrder(
-        { account, amountCents: voucher.valueCents, channel: 'VOUCHER', idempotencyKey: `voucher:${voucher.id}`, paidWith: 'VOUCHER' },
+        { account, amountCents: voucher.valueCents, channel: 'VOUCHER', idempotencyKey: voucher.releases === 0 ? `voucher:${voucher.id}` : `voucher:${voucher.id}:${voucher.releases}`, paidWith: 'VOUCHER' },
         manager,
       );
       await manager.getRepository(VoucherEntity).update({ id: voucher.id }, { redeemedAt: this.clock.now(), redeemedAccountId: account.id, orderId: order.id });

@@ -9,7 +9,6 @@ import { enqueueOutboxMessage } from '../../../common/src/outbox/outbox.service'
 import type { TransactionRunner } from '../../../common/src/transaction';
 import { WhatsAppMessageEntity } from '../entities/whatsapp-message.entity';
 import type { TopUpOrderEntity } from '../entities/top-up-order.entity';
-import type { PaymentProviderPort } from '../ports/payment-provider.port';
 import type { WhatsAppSenderPort } from '../ports/whatsapp-sender.port';
 import type { TopUpService } from './top-up.service';
 import { parseWhatsAppAmount } from './whatsapp-amount.parser';
@@ -58,7 +57,7 @@ export class WhatsAppService {
     private readonly messages: Repository<WhatsAppMessageEntity>,
     private readonly transactions: TransactionRunner,
     private readonly topUps: TopUpService,
-    private readonly provider: PaymentProviderPort,
+    private readonly paymentLink: (order: TopUpOrderEntity) => string,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly appSecret: string,
@@ -136,7 +135,7 @@ export class WhatsAppService {
     }
     await this.reply(
       message.from,
-      `Bitte bestätigen Sie Ihre Aufladung über ${formatCents(order.amountCents)} und bezahlen Sie hier: ${this.provider.checkoutUrl(order)}`,
+      `Bitte bestätigen Sie Ihre Aufladung über ${formatCents(order.amountCents)} und bezahlen Sie hier: ${this.paymentLink(order)}`,
       order.id,
       `link:${order.id}`,
     );

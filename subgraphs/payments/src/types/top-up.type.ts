@@ -24,7 +24,8 @@ registerEnumType(TopUpChannelEnum, {
 export const TopUpStatusEnum = enumObject(TOP_UP_STATUSES);
 registerEnumType(TopUpStatusEnum, {
   name: 'TopUpStatus',
-  description: 'Where a top-up order stands: PENDING -> PAID -> CREDITED, or FAILED / EXPIRED / CANCELED.',
+  description:
+    'Where a top-up order stands: PENDING -> PAID -> CREDITED, or FAILED / EXPIRED / CANCELED; money that cannot be credited (or an operator refund) goes REFUND_PENDING -> REFUNDED.',
   valuesConfig: {
     PENDING: { description: 'Created, waiting for payment.' },
     PAID: { description: 'Paid; the credit is on its way to the account.' },
@@ -32,6 +33,8 @@ registerEnumType(TopUpStatusEnum, {
     FAILED: { description: 'Payment failed; nothing was credited.' },
     EXPIRED: { description: 'Not paid in time; nothing was credited.' },
     CANCELED: { description: 'Canceled before payment; nothing was credited.' },
+    REFUND_PENDING: { description: 'The payment goes back in full to the method it came from (credit refused, or refunded by an operator).' },
+    REFUNDED: { description: 'The payment was refunded in full; nothing of it is on the account.' },
   },
 });
 
@@ -84,6 +87,12 @@ export class TopUpType {
 
   @Field(() => String, { nullable: true, description: 'Why the payment failed.' })
   failureReason!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the payment is refunded (REFUND_PENDING, REFUNDED).' })
+  refundReason!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the provider confirmed the refund.' })
+  refundedAt!: Date | null;
 
   @Field({ description: 'When the order was created.' })
   createdAt!: Date;
@@ -192,6 +201,12 @@ export class AutoTopUpRuleType {
 
   @Field(() => Date, { nullable: true, description: 'After a failure, when it may try again.' })
   retryAfter!: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the rule is paused until the customer sets it again (the bank asked for authentication, declined, or a chargeback); null while it runs.',
+  })
+  pausedReason!: string | null;
 }
 
 @InputType('AutoTopUpRuleInput', { description: 'An automatic top-up rule.' })
@@ -211,7 +226,7 @@ export class AutoTopUpRuleInput {
   @Field(() => GraphQLSafeInt, { description: 'Amount in cents loaded each time.' })
   amountCents!: number;
 
-  @Field({ description: 'Stored payment method at the provider, e.g. VISA:tok_123 (never card data).' })
+  @Field({ description: 'Id of a payment method saved for this account (startPaymentMethodSetup, savedPaymentMethods); never card data.' })
   paymentMethodRef!: string;
 }
 
@@ -234,4 +249,61 @@ export class WhatsAppMessageType {
 
   @Field({ description: 'When it was received or sent.' })
   createdAt!: Date;
+}
+
+@ObjectType('PaymentMethodSetup', { description: 'A payment method being saved for automatic top-ups, with the customer\'s consent.' })
+export class PaymentMethodSetupType {
+  @Field(() => ID, { description: 'Id of the saved method: pass it as paymentMethodRef of setAutoTopUp once it is saved.' })
+  id!: string;
+
+  @Field({ description: 'The provider\'s page where the customer saves the method and consents to automatic charges.' })
+  setupUrl!: string;
+}
+
+@ObjectType('SavedPaymentMethod', { description: 'A payment method saved at the provider for automatic top-ups (never card data itself).' })
+export class SavedPaymentMethodType {
+  @Field(() => ID, { description: 'Pass as paymentMethodRef of setAutoTopUp.' })
+  id!: string;
+
+  @Field(() => PaymentMethodUsedEnum, { nullable: true, description: 'Kind of method, where the provider told it.' })
+  method!: OrderPaymentMethod | null;
+
+  @Field(() => String, { nullable: true, description: 'What the customer recognises, e.g. "Visa •••• 4242".' })
+  label!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the customer consented to automatic charges.' })
+  consentedAt!: Date | null;
+}
+
+@ObjectType('PaymentDispute', { description: 'A chargeback of a top-up payment (disputed card or PayPal payment).' })
+export class PaymentDisputeType {
+  @Field(() => ID, { description: 'Dispute id.' })
+  id!: string;
+
+  @Field(() => ID, { description: 'The top-up whose payment was charged back.' })
+  orderId!: string;
+
+  @Field(() => ID, { description: 'The account.' })
+  accountId!: string;
+
+  @Field(() => ID, { description: 'Brand of the account.' })
+  brandCode!: string;
+
+  @Field(() => Money, { description: 'Amount charged back.' })
+  amount!: Money;
+
+  @Field(() => Money, { description: 'Credit taken back from the account.' })
+  recovered!: Money;
+
+  @Field(() => Money, { description: 'Credit that had been used already: owed by the customer, never a negative balance.' })
+  owed!: Money;
+
+  @Field({ description: 'OPEN, WON, LOST or SETTLED; OPEN and LOST block the payment method for the account.' })
+  status!: string;
+
+  @Field({ description: 'The reason the payer gave (the provider\'s code).' })
+  reason!: string;
+
+  @Field({ description: 'When the chargeback was reported.' })
+  openedAt!: Date;
 }

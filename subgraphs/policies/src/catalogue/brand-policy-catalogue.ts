@@ -44,7 +44,7 @@ function policy(code: BrandCode, overrides: Partial<Omit<PolicyDocument, 'networ
     network: facts.network,
     balanceQueryCode: facts.balanceQueryCode,
     validityQueryCode: facts.validityQueryCode,
-    topUp: { minimumCents: null, maximumCents: null, knownAmountsCents: [], channelListComplete: false, channels: [] },
+    topUp: { minimumCents: null, maximumCents: null, maximumBalanceCents: null, dailyMaximumCents: null, knownAmountsCents: [], channelListComplete: false, channels: [] },
     validity: UNKNOWN_VALIDITY,
     // Section 1: the threshold is configurable per brand, but no brand's value is known.
     lowBalanceThresholdCents: null,
@@ -79,6 +79,8 @@ export const INITIAL_BRAND_POLICIES: Readonly<Record<BrandCode, PolicyDocument>>
     topUp: {
       minimumCents: null,
       maximumCents: null,
+      maximumBalanceCents: null,
+      dailyMaximumCents: null,
       knownAmountsCents: [],
       channelListComplete: false,
       channels: [whatsAppChannel('+49 170 8828422', 'Liquix B.V.')],
@@ -95,7 +97,7 @@ export const INITIAL_BRAND_POLICIES: Readonly<Record<BrandCode, PolicyDocument>>
     },
   }),
   CONGSTAR: policy('CONGSTAR', {
-    topUp: { minimumCents: null, maximumCents: null, knownAmountsCents: [], channelListComplete: false, channels: [whatsAppChannel(null, null)] },
+    topUp: { minimumCents: null, maximumCents: null, maximumBalanceCents: null, dailyMaximumCents: null, knownAmountsCents: [], channelListComplete: false, channels: [whatsAppChannel(null, null)] },
     validity: {
       ...UNKNOWN_VALIDITY,
       // Section 5: "a top-up within 15 months keeps the SIM active" (any amount).
@@ -128,7 +130,7 @@ export const INITIAL_BRAND_POLICIES: Readonly<Record<BrandCode, PolicyDocument>>
   }),
   O2: policy('O2', {
     // Section 4 "Small amounts": 5 and 10 EUR; section 5: even 1 cent counts, so 1 cent is accepted.
-    topUp: { minimumCents: 1, maximumCents: null, knownAmountsCents: [500, 1000], channelListComplete: false, channels: [] },
+    topUp: { minimumCents: 1, maximumCents: null, maximumBalanceCents: null, dailyMaximumCents: null, knownAmountsCents: [500, 1000], channelListComplete: false, channels: [] },
     validity: {
       ...UNKNOWN_VALIDITY,
       // Section 5: valid 6 months; each top-up adds 6 months, even a 1-cent top-up.

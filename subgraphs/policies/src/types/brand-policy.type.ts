@@ -65,6 +65,18 @@ export class TopUpPolicyType {
   @Field(() => GraphQLSafeInt, { nullable: true, description: 'Largest top-up in cents on any channel; null when unknown.' })
   maximumCents!: number | null;
 
+  @Field(() => GraphQLSafeInt, {
+    nullable: true,
+    description: 'Highest balance in cents a top-up may lead to; null when unknown (then the platform limit applies).',
+  })
+  maximumBalanceCents!: number | null;
+
+  @Field(() => GraphQLSafeInt, {
+    nullable: true,
+    description: 'Most cents one account may top up per calendar day (Europe/Berlin); null when unknown (then the platform limit applies).',
+  })
+  dailyMaximumCents!: number | null;
+
   @Field(() => [GraphQLSafeInt], { description: 'Amounts in cents the brand is known to accept (O2: 500, 1000); not an exclusive list.' })
   knownAmountsCents!: number[];
 
