@@ -111,6 +111,23 @@ describe('introspection only where configured', () => {
     expect(allowed.data?.__schema.queryType.name).toBe('Query');
     expect((await stack.query(partner, '{ brands { code } }')).errors).toBeUndefined();
   });
+
+  it('sees introspection hidden in fragments and inline fragments', async () => {
+    const partner = await stack.token({ role: 'partner', brand: 'O2' });
+    const hidden = [
+      '{ ...F } fragment F on Query { __schema { types { name } } }',
+      '{ ... on Query { __schema { types { name } } } }',
+      '{ brands { code } ... on Query { __type(name: "Account") { fields { name } } } }',
+      'query { ...Outer } fragment Outer on Query { ...Inner } fragment Inner on Query { __schema { queryType { name } } }',
+    ];
+    for (const query of hidden) {
+      const answer = await stack.query(partner, query);
+      expect({ query, code: errorCode(answer), data: answer.data ?? null }).toEqual({ query, code: 'FORBIDDEN', data: null });
+    }
+    const operator = await stack.token({ role: 'operator' });
+    const allowed = await stack.query<{ __schema: { types: { name: string }[] } }>(operator, hidden[0]!);
+    expect(allowed.data?.__schema.types.length).toBeGreaterThan(10);
+  });
 });
 
 describe('CSRF prevention', () => {

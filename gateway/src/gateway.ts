@@ -10,8 +10,8 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { GraphQLError, Kind } from 'graphql';
-import type { OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, validate } from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { Agent } from 'undici';
 import { SUBGRAPH_NAMES } from '../../subgraphs/common/src/config';
 import type { Config, SubgraphName } from '../../subgraphs/common/src/config';
@@ -49,10 +49,16 @@ function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
 
 const INTERNAL_ROLES = new Set(['operator', 'admin', 'service']);
 
-function introspects(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.some(
-    (selection) => selection.kind === Kind.FIELD && (selection.name.value === '__schema' || selection.name.value === '__type'),
-  );
+const INTROSPECTION_FIELD_NAME = /__schema|__type\b/;
+
+/**
+ * graphql-js's own rule visits every selection, fragments and inline fragments included (a check of
+ * the operation's top-level fields let `{ ...F } fragment F on Query { __schema … }` through). The
+ * text test skips the walk for the usual document: a field's name cannot be spelt any other way.
+ */
+function introspects(requestContext: { schema: GraphQLSchema; document: DocumentNode; source: string }): boolean {
+  if (!INTROSPECTION_FIELD_NAME.test(requestContext.source)) return false;
+  return validate(requestContext.schema, requestContext.document, [NoSchemaIntrospectionCustomRule]).length > 0;
 }
 
 /**
@@ -63,14 +69,15 @@ function requireAuthentication(introspection: Config['introspection']): ApolloSe
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operation }) {
+        async didResolveOperation(requestContext) {
+          const { contextValue, operation } = requestContext;
           const principal = contextValue.principal;
           if (!principal && !(introspection === 'all' && operation && isIntrospectionOnly(operation))) {
             throw new GraphQLError('Authentication required: send Authorization: Bearer <token>', {
               extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
             });
           }
-          if (introspection === 'internal' && operation && introspects(operation) && !INTERNAL_ROLES.has(principal?.role ?? '')) {
+          if (introspection === 'internal' && !INTERNAL_ROLES.has(principal?.role ?? '') && introspects(requestContext)) {
             throw new GraphQLError('Introspection is not available to this caller', { extensions: { code: 'FORBIDDEN' } });
           }
         },
