@@ -19,7 +19,7 @@ import { createErrorFormatter } from '../../subgraphs/common/src/errors';
 import { HttpError, graphqlRoute, sendJson, startHttpService } from '../../subgraphs/common/src/http';
 import type { HttpService, RequestInfo, Route } from '../../subgraphs/common/src/http';
 import { RequestLogging, createLogger } from '../../subgraphs/common/src/logger';
-import { ServiceMetrics } from '../../subgraphs/common/src/metrics';
+import { ServiceMetrics, metricsOptions } from '../../subgraphs/common/src/metrics';
 import type { Logger } from '../../subgraphs/common/src/logger';
 import { signPrincipalHeader } from '../../subgraphs/common/src/principal';
 import type { Principal } from '../../subgraphs/common/src/principal';
@@ -132,7 +132,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger,
   });
   const limits = queryLimits(config);
-  const metrics = new ServiceMetrics('gateway');
+  const metrics = new ServiceMetrics('gateway', metricsOptions(config));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,

@@ -87,6 +87,7 @@ const envSchema = z.object({
   CORS_ALLOWED_ORIGINS: z.string().default(''),
   SAFELIST_PATH: z.string().optional(),
   SAFELIST_ENFORCE: z.enum(['off', 'partners']).default('off'),
+  METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(0).max(10_000).default(100),
   TRACING_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().default('http://127.0.0.1:4318/v1/traces'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
@@ -137,6 +138,8 @@ export interface Config {
     voucherFailedAttemptsPerHour: number;
   };
   outboxPollMs: number;
+  /** Unregistered operation names that get a metrics label of their own; later ones count as "other". */
+  metricsMaxOperationNames: number;
   /** OpenTelemetry traces: off by default; otlp sends to the collector URL, console prints spans. */
   tracing: { exporter: 'none' | 'otlp' | 'console'; otlpUrl: string };
   gateway: {
@@ -263,6 +266,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       voucherFailedAttemptsPerHour: env.VOUCHER_FAILED_ATTEMPTS_PER_HOUR,
     },
     outboxPollMs: env.OUTBOX_POLL_MS,
+    metricsMaxOperationNames: env.METRICS_MAX_OPERATION_NAMES,
     tracing: { exporter: env.TRACING_EXPORTER, otlpUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT },
     gateway: {
       maxDepth: env.GATEWAY_MAX_DEPTH,
