@@ -10,12 +10,12 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, validate } from 'graphql';
+import { Kind, NoSchemaIntrospectionCustomRule, validate } from 'graphql';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { Agent } from 'undici';
 import { SUBGRAPH_NAMES } from '../../subgraphs/common/src/config';
 import type { Config, SubgraphName } from '../../subgraphs/common/src/config';
-import { createErrorFormatter } from '../../subgraphs/common/src/errors';
+import { createErrorFormatter, requestRefusal } from '../../subgraphs/common/src/errors';
 import { HttpError, graphqlRoute, sendJson, startHttpService } from '../../subgraphs/common/src/http';
 import type { HttpService, RequestInfo, Route } from '../../subgraphs/common/src/http';
 import { RequestLogging, createLogger } from '../../subgraphs/common/src/logger';
@@ -73,12 +73,10 @@ function requireAuthentication(introspection: Config['introspection']): ApolloSe
           const { contextValue, operation } = requestContext;
           const principal = contextValue.principal;
           if (!principal && !(introspection === 'all' && operation && isIntrospectionOnly(operation))) {
-            throw new GraphQLError('Authentication required: send Authorization: Bearer <token>', {
-              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-            });
+            throw requestRefusal('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <token>');
           }
           if (introspection === 'internal' && !INTERNAL_ROLES.has(principal?.role ?? '') && introspects(requestContext)) {
-            throw new GraphQLError('Introspection is not available to this caller', { extensions: { code: 'FORBIDDEN' } });
+            throw requestRefusal('FORBIDDEN', 'Introspection is not available to this caller');
           }
         },
       };

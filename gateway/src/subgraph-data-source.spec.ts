@@ -79,6 +79,22 @@ describe('SubgraphDataSource', () => {
     });
   });
 
+  it('passes a refused scalar value on as BAD_USER_INPUT (400), and keeps any other validation failure internal', async () => {
+    const refused = JSON.stringify({ errors: [{ message: 'SafeInt cannot represent non-integer value: 1.5', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+    const value = await upstream({ status: 400, contentType: 'application/json', body: refused });
+    servers.push(value.server);
+    const failure = (await new SubgraphDataSource(value.url, agent).process(fetchOptions(context())).catch((error: unknown) => error)) as GraphQLError;
+    expect(failure.message).toBe('SafeInt cannot represent non-integer value: 1.5');
+    expect(failure.extensions).toEqual({ code: 'BAD_USER_INPUT', http: { status: 400 } });
+
+    const drift = JSON.stringify({ errors: [{ message: 'Cannot query field "gone" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+    const schemaDrift = await upstream({ status: 400, contentType: 'application/json', body: drift });
+    servers.push(schemaDrift.server);
+    const bug = (await new SubgraphDataSource(schemaDrift.url, agent).process(fetchOptions(context())).catch((error: unknown) => error)) as GraphQLError;
+    expect(bug.message).toBe('400: Bad Request');
+    expect(bug.extensions.code).toBeUndefined();
+  });
+
   it('keeps a non-JSON error body as text and refuses a 200 that is not a JSON object', async () => {
     const broken = await upstream({ status: 502, contentType: 'text/plain', body: 'bad gateway' });
     servers.push(broken.server);
