@@ -295,6 +295,30 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return config;
 }
 
+/** HS256 keys shorter than the hash (RFC 7518 §3.2) are refused; so is text with little entropy in it. */
+const MIN_SECRET_BYTES = 32;
+const MIN_SECRET_BITS = 128;
+
+/**
+ * A cautious estimate of a secret's entropy: its length times the Shannon entropy of its own
+ * character frequencies. 32 random bytes written as hex (about 250 bits) or base64 (about 220)
+ * pass with room; repeated or patterned text ("a" × 32: 0 bits, "password" × 4: 88) does not.
+ */
+export function estimatedSecretBits(secret: string): number {
+  const counts = new Map<string, number>();
+  for (const character of secret) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let bitsPerCharacter = 0;
+  for (const count of counts.values()) {
+    const share = count / secret.length;
+    bitsPerCharacter -= share * Math.log2(share);
+  }
+  return bitsPerCharacter * secret.length;
+}
+
+function weakSecret(secret: string): boolean {
+  return Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES || estimatedSecretBits(secret) < MIN_SECRET_BITS;
+}
+
 function assertProductionSafe(config: Config): void {
   if (config.env !== 'production') return;
   const problems: string[] = [];
@@ -303,6 +327,18 @@ function assertProductionSafe(config: Config): void {
   }
   if (config.jwt.algorithm === 'HS256' && config.jwt.secret === DEVELOPMENT_SECRETS.JWT_SECRET) {
     problems.push('JWT_SECRET is the development default');
+  }
+  const signingSecrets: [string, string, boolean][] = [
+    ['JWT_SECRET', config.jwt.secret, config.jwt.algorithm === 'HS256'],
+    ['INTERNAL_SIGNING_SECRET', config.internalSigningSecret, true],
+  ];
+  for (const [name, secret, inUse] of signingSecrets) {
+    if (inUse && weakSecret(secret)) {
+      problems.push(
+        `${name} is too weak: use at least ${MIN_SECRET_BYTES} random bytes (e.g. \`openssl rand -hex 32\`); ` +
+          `about ${Math.floor(estimatedSecretBits(secret))} of the ${MIN_SECRET_BITS} bits of entropy required`,
+      );
+    }
   }
   const developmentDefaults: [string, string][] = [
     ['PAYMENT_WEBHOOK_SECRET', config.payments.webhookSecret],
