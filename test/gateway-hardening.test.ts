@@ -92,6 +92,27 @@ describe('gateway hardening', () => {
   });
 });
 
+describe('rate limit of requests with invalid tokens', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ RATE_LIMIT_PER_MINUTE: '10' });
+  });
+  afterAll(() => stack?.stop());
+
+  it('counts refused tokens against the client address, so guessing tokens is limited too', async () => {
+    const valid = await stack.token({ role: 'partner', brand: 'O2' });
+    const [head, payload] = valid.split('.');
+    const forged = `${head}.${payload}.${'A'.repeat(43)}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await stack.query(forged, '{ brands { code } }')).status);
+    expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+    const malformed = await stack.query('not-a-jwt', '{ brands { code } }');
+    expect({ status: malformed.status, code: errorCode(malformed) }).toEqual({ status: 429, code: 'RATE_LIMITED' });
+    // The address's budget is spent; a caller with a valid token has a budget of its own.
+    expect((await stack.query(valid, '{ brands { code } }')).status).toBe(200);
+  });
+});
+
 describe('introspection only where configured', () => {
   let stack: TestStack;
   beforeAll(async () => {

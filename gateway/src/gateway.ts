@@ -183,7 +183,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     if (requestTrace.span.isRecording()) res.on('close', () => requestTrace.span.end());
     res.setHeader(TRACE_ID_HEADER, requestTrace.traceId);
     const bindings = { requestId, traceId: requestTrace.traceId };
-    const principal = await authenticate(req.headers.authorization, bindings);
+    const principal = await authenticate(req.headers.authorization, bindings).catch(async (error: unknown) => {
+      // A refused token counts against the client address like an anonymous request: guessing
+      // tokens would otherwise be free of any limit. Over the limit, the answer is 429.
+      await rateLimiter.consume(rateLimitKey(null, req));
+      throw error;
+    });
     cors.check(req, res, principal);
     await rateLimiter.consume(rateLimitKey(principal, req));
     const clientAddress = req.socket.remoteAddress ?? 'unknown';
