@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import type { Config, SubgraphName } from '../subgraphs/common/src/config';
 import { signTimestampedPayload } from '../subgraphs/common/src/hmac';
 import { PRINCIPAL_HEADER, signPrincipalHeader } from '../subgraphs/common/src/principal';
 import { freePorts } from '../subgraphs/common/src/testing/free-ports';
+import { freshProductionSecrets } from '../subgraphs/common/src/testing/production-secrets';
 import { countInconsistentBalances, loadDataset } from './dataset';
 import { runDirectCharging } from './direct-charging';
 import { collectAndMeasure } from './memory-probe';
@@ -808,7 +809,6 @@ async function creditsLanded(stack: Stack, expected: number): Promise<{ landed: 
 
 async function main(): Promise<void> {
   const ports = await freePorts(6);
-  const secret = () => randomBytes(32).toString('hex');
   const baseEnv: Record<string, string> = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -821,14 +821,7 @@ async function main(): Promise<void> {
       [`${name.toUpperCase()}_PORT`, String(ports[index + 1])],
       [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index + 1]}/graphql`],
     ])),
-    // Production refuses the development secrets: a fresh set for this run only.
-    JWT_SECRET: secret(),
-    INTERNAL_SIGNING_SECRET: secret(),
-    PAYMENT_WEBHOOK_SECRET: secret(),
-    WHATSAPP_APP_SECRET: secret(),
-    WHATSAPP_VERIFY_TOKEN: secret(),
-    VOUCHER_PEPPER: secret(),
-    PAYOUT_IBAN_KEY: randomBytes(32).toString('base64'),
+    ...freshProductionSecrets(),
     PRINCIPAL_MAX_AGE_SECONDS: '300',
     RATE_LIMIT_PER_MINUTE: '1000000',
     DATABASE_POOL_SIZE: '20',

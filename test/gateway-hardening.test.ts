@@ -1,4 +1,7 @@
+import type { SubgraphDefinition } from '../subgraphs/common/src/subgraph';
 import { errorCode } from '../subgraphs/common/src/testing/graphql-client';
+import { freshProductionSecrets } from '../subgraphs/common/src/testing/production-secrets';
+import { createRefundsSubgraph } from '../subgraphs/refunds/src/refunds.subgraph';
 import { startTestStack } from './support/stack';
 import type { TestStack } from './support/stack';
 
@@ -110,6 +113,29 @@ describe('rate limit of requests with invalid tokens', () => {
     expect({ status: malformed.status, code: errorCode(malformed) }).toEqual({ status: 429, code: 'RATE_LIMITED' });
     // The address's budget is spent; a caller with a valid token has a budget of its own.
     expect((await stack.query(valid, '{ brands { code } }')).status).toBe(200);
+  });
+});
+
+describe('explorer in production', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    const secrets = freshProductionSecrets();
+    // Refunds reads its PAYOUT_* settings from its own source, not the stack's overrides.
+    const refunds = createRefundsSubgraph({ env: { PAYOUT_IBAN_KEY: secrets.PAYOUT_IBAN_KEY } }) as SubgraphDefinition<unknown, unknown>;
+    stack = await startTestStack({ NODE_ENV: 'production', ...secrets }, { definitions: { refunds } });
+  });
+  afterAll(() => stack?.stop());
+
+  it('is not served unless EXPLORER opts in', async () => {
+    const base = stack.gateway.url.replace(/\/graphql$/, '');
+    for (const path of ['/', '/explorer', '/explorer/assets/graphiql.min.js']) {
+      expect({ path, status: (await fetch(`${base}${path}`)).status }).toEqual({ path, status: 404 });
+    }
+    const browser = await fetch(stack.gateway.url, { headers: { accept: 'text/html' } });
+    expect(browser.headers.get('content-type') ?? '').not.toContain('text/html');
+    // The API itself is unaffected.
+    const partner = await stack.token({ role: 'partner', brand: 'O2' });
+    expect((await stack.query(partner, '{ brands { code } }')).errors).toBeUndefined();
   });
 });
 

@@ -202,9 +202,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const graphql = graphqlRoute(apollo, createContext, config.gateway.bodyLimitBytes, (context, run) => runInTrace(context.trace.context, run));
   // Browsers navigating to /graphql get the explorer (also with ?query=… to open an operation);
   // GraphQL clients ask for JSON.
-  const wantsHtml = (request: RequestInfo): boolean => (request.req.headers.accept ?? '').includes('text/html');
-  const explorer = explorerRoutes('/graphql');
-  const showExplorer = explorer[0]!.handle;
+  const explorer = config.explorer ? explorerRoutes('/graphql') : [];
+  const showExplorer = explorer[0]?.handle;
+  const wantsHtml = (request: RequestInfo): boolean => showExplorer !== undefined && (request.req.headers.accept ?? '').includes('text/html');
 
   const routes: Route[] = [
     { method: 'GET', path: '/health', handle: ({ res }) => sendJson(res, 200, { status: 'ok', service: 'gateway', pid: process.pid }) },
@@ -229,7 +229,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     {
       method: 'GET',
       path: '/graphql',
-      handle: (request) => (wantsHtml(request) ? showExplorer(request) : graphql[1]!.handle(request)),
+      handle: (request) => (wantsHtml(request) ? showExplorer!(request) : graphql[1]!.handle(request)),
     },
     graphql[0]!,
     { method: 'OPTIONS', path: '/graphql', handle: ({ req, res }) => void cors.preflight(req, res) },

@@ -69,6 +69,9 @@ describe('config', () => {
       VOUCHER_PEPPER: 'x'.repeat(40),
     });
     expect(production.introspection).toBe('none');
+    expect(production.explorer).toBe(false);
+    expect(loadConfig({}).explorer).toBe(true);
+    expect(loadConfig({ EXPLORER: 'false' }).explorer).toBe(false);
     expect(loadConfig({ INTROSPECTION: 'internal' }).introspection).toBe('internal');
   });
 

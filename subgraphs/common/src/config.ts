@@ -69,6 +69,7 @@ const envSchema = z.object({
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.INTERNAL_SIGNING_SECRET),
   PRINCIPAL_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   INTROSPECTION: z.enum(['all', 'internal', 'none', 'true', 'false']).optional(),
+  EXPLORER: boolean.optional(),
   PAYMENT_PAGE_BASE_URL: z.string().url().optional(),
   PAYMENT_WEBHOOK_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.PAYMENT_WEBHOOK_SECRET),
   PAYMENT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
@@ -158,6 +159,8 @@ export interface Config {
   };
   /** all: anyone (development explorer); internal: operators, admins and services only; none. */
   introspection: 'all' | 'internal' | 'none';
+  /** The gateway serves the GraphiQL explorer: on outside production, opt-in (EXPLORER=true) in production. */
+  explorer: boolean;
   shutdownGraceMs: number;
   subgraphKeepAliveMs: number;
   gatewayUpstreamIdleMs: number;
@@ -282,6 +285,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     introspection:
       env.INTROSPECTION === 'true' ? 'all' : env.INTROSPECTION === 'false' ? 'none' : (env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'none' : 'all')),
+    explorer: env.EXPLORER ?? env.NODE_ENV !== 'production',
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     subgraphKeepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,
     gatewayUpstreamIdleMs: env.GATEWAY_UPSTREAM_IDLE_MS,
