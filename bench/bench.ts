@@ -251,7 +251,7 @@ const ALL_SCENARIOS: Scenario[] = [
         headers[brand] = [];
         for (let index = 0; index < Math.ceil(TOKENS_PER_POOL / data.brands.length); index += 1) {
           headers[brand].push(
-            await signPrincipalHeader({ role: 'partner', subject: `bench-${index}`, brand }, stack.config.internalSigningSecret, stack.config.principalMaxAgeSeconds),
+            await signPrincipalHeader({ role: 'partner', subject: `bench-${index}`, brand }, stack.config.internalSigningSecret, stack.config.principalMaxAgeSeconds, 'accounts'),
           );
         }
       }

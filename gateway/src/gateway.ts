@@ -126,7 +126,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(requiredUrl(name, subgraphUrls[name as SubgraphName] ?? url), agent),
+      new SubgraphDataSource(name as SubgraphName, requiredUrl(name, subgraphUrls[name as SubgraphName] ?? url), agent),
     logger,
   });
   const limits = queryLimits(config);
@@ -195,8 +195,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // One logger per request, with every binding at once, made only if the request logs.
     const logging = new RequestLogging(logger, principal ? { ...bindings, role: principal.role, subject: principal.subject } : bindings);
     if (!principal) return Object.assign(logging, { principal: null, requestId, trace: requestTrace, clientAddress });
-    const principalHeader = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
-    return Object.assign(logging, { principal, principalHeader, requestId, trace: requestTrace, clientAddress });
+    // Signed lazily per subgraph the query plan reaches (each header is valid only there), once each.
+    const headers = new Map<SubgraphName, Promise<string>>();
+    const principalHeaderFor = (subgraph: SubgraphName): Promise<string> => {
+      let header = headers.get(subgraph);
+      if (!header) {
+        header = signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds, subgraph);
+        headers.set(subgraph, header);
+      }
+      return header;
+    };
+    return Object.assign(logging, { principal, principalHeaderFor, requestId, trace: requestTrace, clientAddress });
   };
 
   const graphql = graphqlRoute(apollo, createContext, config.gateway.bodyLimitBytes, (context, run) => runInTrace(context.trace.context, run));

@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLError } from 'graphql';
 import { STATUS_CODES } from 'node:http';
 import type { Agent } from 'undici';
+import type { SubgraphName } from '../../subgraphs/common/src/config';
 import { requestRefusal } from '../../subgraphs/common/src/errors';
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER } from '../../subgraphs/common/src/principal';
 import type { Principal } from '../../subgraphs/common/src/principal';
@@ -31,8 +32,8 @@ function rejectedValue(body: unknown): string | undefined {
 /** What a fetch needs from the gateway's request context. */
 export interface UpstreamContext {
   principal: Principal | null;
-  /** Signed once per request and sent on every subgraph fetch of that request. */
-  principalHeader?: string;
+  /** The principal signed for one subgraph: once per request and subgraph, reused by its fetches. */
+  principalHeaderFor?: (subgraph: SubgraphName) => Promise<string>;
   requestId: string;
   trace: RequestTrace;
 }
@@ -52,6 +53,7 @@ export class SubgraphDataSource implements GraphQLDataSource<UpstreamContext> {
   private readonly path: string;
 
   constructor(
+    readonly subgraph: SubgraphName,
     readonly url: string,
     private readonly agent: Agent,
   ) {
@@ -63,7 +65,7 @@ export class SubgraphDataSource implements GraphQLDataSource<UpstreamContext> {
   async process({ request, context }: GraphQLDataSourceProcessOptions<UpstreamContext>): Promise<GatewayGraphQLResponse> {
     if (!request.query) throw new Error('Missing query');
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (context?.principalHeader) headers[PRINCIPAL_HEADER] = context.principalHeader;
+    if (context?.principalHeaderFor) headers[PRINCIPAL_HEADER] = await context.principalHeaderFor(this.subgraph);
     if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
     if (context?.trace) Object.assign(headers, traceHeaders(context.trace.context));
     const { http: _http, ...payload } = request;

@@ -120,6 +120,7 @@ export async function startSubgraph<Services, Loaders>(
         typeof header === 'string' ? header : undefined,
         config.internalSigningSecret,
         config.principalMaxAgeSeconds,
+        definition.name,
       );
       const requestTrace = startRequestSpan(`graphql ${definition.name}`, request.req.headers, { 'guthaben.subgraph': definition.name });
       if (requestTrace.span.isRecording()) request.res.on('close', () => requestTrace.span.end());
