@@ -27,9 +27,10 @@ export class AccountPaymentsResolver {
   @Directive('@requires(fields: "brandCode")')
   @FieldResolver(() => AutoTopUpRuleType, { nullable: true, description: 'The account\'s automatic top-up rule, if any.' })
   async autoTopUp(@Root() account: PaymentsAccount, @Ctx() { principal, services }: PaymentsContext): Promise<AutoTopUpRuleType | null> {
-    if (!inScope(accountScope(principal), account)) return null;
     const rule = await services.autoTopUps.ruleForAccount(account.id);
-    return rule ? toAutoTopUpRule(rule) : null;
+    // Judged by the rule's stored account and brand: the representation's brandCode is the caller's to make up.
+    if (!rule || !inScope(accountScope(principal), { id: rule.accountId, brandCode: rule.brandCode })) return null;
+    return toAutoTopUpRule(rule);
   }
 
   @Allow('customer', 'partner', 'service')
