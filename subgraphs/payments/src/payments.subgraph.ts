@@ -23,6 +23,7 @@ import { VoucherAttemptEntity, VoucherBatchEntity, VoucherEntity } from './entit
 import { WhatsAppMessageEntity } from './entities/whatsapp-message.entity';
 import { CreateTopUpOrders1763800000200 } from './migrations/1763800000200-create-top-up-orders.migration';
 import { AddPaymentFlow1763800000210 } from './migrations/1763800000210-add-payment-flow.migration';
+import { VoucherAttemptCaller1763800000217 } from './migrations/1763800000217-voucher-attempt-caller.migration';
 import type { AccountsPort } from './ports/accounts.port';
 import type { PoliciesPort } from './ports/policies.port';
 import { paymentPageRoutes } from './routes/payment-page.routes';
@@ -220,7 +221,7 @@ export function createPaymentsSubgraph(options: PaymentsOptions = {}): SubgraphD
   return {
     name: 'payments',
     entities: [TopUpOrderEntity, PaymentEventEntity, OutboxMessageEntity, WhatsAppMessageEntity, VoucherBatchEntity, VoucherEntity, VoucherAttemptEntity, AutoTopUpRuleEntity],
-    migrations: [CreateTopUpOrders1763800000200, AddPaymentFlow1763800000210],
+    migrations: [CreateTopUpOrders1763800000200, AddPaymentFlow1763800000210, VoucherAttemptCaller1763800000217],
     buildSchema: buildPaymentsSchema,
     createServices: (runtime) => createPaymentsServices(runtime, options),
     createLoaders: () => ({}),
