@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import Stripe from 'stripe';
 import { PAYMENT_WEBHOOK_PATH, STRIPE_SIGNATURE_HEADER } from '../subgraphs/payments/src/services/payment-webhook.service';
 import { PRINCIPAL_HEADER, signPrincipalHeader } from '../subgraphs/common/src/principal';
 import { freePorts } from '../subgraphs/common/src/testing/free-ports';
+import { freshProductionSecrets } from '../subgraphs/common/src/testing/production-secrets';
 import { countInconsistentBalances, loadDataset } from './dataset';
 import { runDirectCharging } from './direct-charging';
 import { collectAndMeasure } from './memory-probe';
@@ -251,7 +252,7 @@ const ALL_SCENARIOS: Scenario[] = [
         headers[brand] = [];
         for (let index = 0; index < Math.ceil(TOKENS_PER_POOL / data.brands.length); index += 1) {
           headers[brand].push(
-            await signPrincipalHeader({ role: 'partner', subject: `bench-${index}`, brand }, stack.config.internalSigningSecret, stack.config.principalMaxAgeSeconds),
+            await signPrincipalHeader({ role: 'partner', subject: `bench-${index}`, brand }, stack.config.internalSigningSecret, stack.config.principalMaxAgeSeconds, 'accounts'),
           );
         }
       }
@@ -832,7 +833,6 @@ async function creditsLanded(stack: Stack, expected: number): Promise<{ landed: 
 
 async function main(): Promise<void> {
   const ports = await freePorts(6);
-  const secret = () => randomBytes(32).toString('hex');
   const baseEnv: Record<string, string> = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
@@ -845,16 +845,7 @@ async function main(): Promise<void> {
       [`${name.toUpperCase()}_PORT`, String(ports[index + 1])],
       [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${ports[index + 1]}/graphql`],
     ])),
-    // Production refuses the development secrets: a fresh set for this run only.
-    JWT_SECRET: secret(),
-    INTERNAL_SIGNING_SECRET: secret(),
-    // Production talks to Stripe itself: scenario 4 never calls it (the webhook path makes no provider call).
-    STRIPE_SECRET_KEY: `sk_test_${secret()}`,
-    STRIPE_WEBHOOK_SECRET: `whsec_${secret()}`,
-    WHATSAPP_APP_SECRET: secret(),
-    WHATSAPP_VERIFY_TOKEN: secret(),
-    VOUCHER_PEPPER: secret(),
-    PAYOUT_IBAN_KEY: randomBytes(32).toString('base64'),
+    ...freshProductionSecrets(),
     PRINCIPAL_MAX_AGE_SECONDS: '300',
     RATE_LIMIT_PER_MINUTE: '1000000',
     DATABASE_POOL_SIZE: '20',

@@ -1,4 +1,7 @@
+import type { SubgraphDefinition } from '../subgraphs/common/src/subgraph';
 import { errorCode } from '../subgraphs/common/src/testing/graphql-client';
+import { freshProductionSecrets } from '../subgraphs/common/src/testing/production-secrets';
+import { createRefundsSubgraph } from '../subgraphs/refunds/src/refunds.subgraph';
 import { startTestStack } from './support/stack';
 import type { TestStack } from './support/stack';
 
@@ -92,6 +95,50 @@ describe('gateway hardening', () => {
   });
 });
 
+describe('rate limit of requests with invalid tokens', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ RATE_LIMIT_PER_MINUTE: '10' });
+  });
+  afterAll(() => stack?.stop());
+
+  it('counts refused tokens against the client address, so guessing tokens is limited too', async () => {
+    const valid = await stack.token({ role: 'partner', brand: 'O2' });
+    const [head, payload] = valid.split('.');
+    const forged = `${head}.${payload}.${'A'.repeat(43)}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) statuses.push((await stack.query(forged, '{ brands { code } }')).status);
+    expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+    const malformed = await stack.query('not-a-jwt', '{ brands { code } }');
+    expect({ status: malformed.status, code: errorCode(malformed) }).toEqual({ status: 429, code: 'RATE_LIMITED' });
+    // The address's budget is spent; a caller with a valid token has a budget of its own.
+    expect((await stack.query(valid, '{ brands { code } }')).status).toBe(200);
+  });
+});
+
+describe('explorer in production', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    const secrets = freshProductionSecrets();
+    // Refunds reads its PAYOUT_* settings from its own source, not the stack's overrides.
+    const refunds = createRefundsSubgraph({ env: { PAYOUT_IBAN_KEY: secrets.PAYOUT_IBAN_KEY } }) as SubgraphDefinition<unknown, unknown>;
+    stack = await startTestStack({ NODE_ENV: 'production', ...secrets }, { definitions: { refunds } });
+  });
+  afterAll(() => stack?.stop());
+
+  it('is not served unless EXPLORER opts in', async () => {
+    const base = stack.gateway.url.replace(/\/graphql$/, '');
+    for (const path of ['/', '/explorer', '/explorer/assets/graphiql.min.js']) {
+      expect({ path, status: (await fetch(`${base}${path}`)).status }).toEqual({ path, status: 404 });
+    }
+    const browser = await fetch(stack.gateway.url, { headers: { accept: 'text/html' } });
+    expect(browser.headers.get('content-type') ?? '').not.toContain('text/html');
+    // The API itself is unaffected.
+    const partner = await stack.token({ role: 'partner', brand: 'O2' });
+    expect((await stack.query(partner, '{ brands { code } }')).errors).toBeUndefined();
+  });
+});
+
 describe('introspection only where configured', () => {
   let stack: TestStack;
   beforeAll(async () => {
@@ -110,6 +157,23 @@ describe('introspection only where configured', () => {
     const allowed = await stack.query<{ __schema: { queryType: { name: string } } }>(operator, query);
     expect(allowed.data?.__schema.queryType.name).toBe('Query');
     expect((await stack.query(partner, '{ brands { code } }')).errors).toBeUndefined();
+  });
+
+  it('sees introspection hidden in fragments and inline fragments', async () => {
+    const partner = await stack.token({ role: 'partner', brand: 'O2' });
+    const hidden = [
+      '{ ...F } fragment F on Query { __schema { types { name } } }',
+      '{ ... on Query { __schema { types { name } } } }',
+      '{ brands { code } ... on Query { __type(name: "Account") { fields { name } } } }',
+      'query { ...Outer } fragment Outer on Query { ...Inner } fragment Inner on Query { __schema { queryType { name } } }',
+    ];
+    for (const query of hidden) {
+      const answer = await stack.query(partner, query);
+      expect({ query, code: errorCode(answer), data: answer.data ?? null }).toEqual({ query, code: 'FORBIDDEN', data: null });
+    }
+    const operator = await stack.token({ role: 'operator' });
+    const allowed = await stack.query<{ __schema: { types: { name: string }[] } }>(operator, hidden[0]!);
+    expect(allowed.data?.__schema.types.length).toBeGreaterThan(10);
   });
 });
 

@@ -76,3 +76,25 @@ describe('observability', () => {
     expect(await subgraphCalls('BrandsOfPage')).toEqual({ accounts: 1, policies: 1 });
   });
 });
+
+describe('metrics under many client-chosen operation names', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ METRICS_MAX_OPERATION_NAMES: '10' });
+  });
+  afterAll(() => stack?.stop());
+
+  it('keeps the gateway and subgraph series bounded when every request names its operation anew', async () => {
+    const token = await stack.token({ role: 'partner', brand: 'O2' });
+    for (let i = 0; i < 200; i += 1) {
+      const answer = await stack.query(token, `query Probe${i} { brands { code } }`);
+      expect(answer.errors).toBeUndefined();
+    }
+    for (const url of [stack.gateway.url, stack.subgraphs.policies.url]) {
+      const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+      const labels = new Set([...text.matchAll(/^guthaben_graphql_operations_total\{[^}]*operation="([^"]+)"/gm)].map((match) => match[1]));
+      expect(labels.size).toBeLessThanOrEqual(10 + 1);
+      expect(labels).toContain('other');
+    }
+  });
+});

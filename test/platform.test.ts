@@ -133,7 +133,7 @@ describe('platform: the federated stack end to end', () => {
     expect(unsigned.data).toBeUndefined();
 
     const operator = { role: 'operator' as const, subject: 'mallory' };
-    const wrongKey = await signPrincipalHeader(operator, 'not-the-gateway-secret-but-long-enough-0123456789', 30);
+    const wrongKey = await signPrincipalHeader(operator, 'not-the-gateway-secret-but-long-enough-0123456789', 30, 'accounts');
     const forged = await postGraphQL(url, query, { id: telekomDemo.id }, { [PRINCIPAL_HEADER]: wrongKey });
     expect(forged.status).toBe(401);
 
@@ -147,7 +147,12 @@ describe('platform: the federated stack end to end', () => {
     const staleResponse = await postGraphQL(url, query, { id: telekomDemo.id }, { [PRINCIPAL_HEADER]: stale });
     expect(staleResponse.status).toBe(401);
 
-    const valid = await signPrincipalHeader(operator, stack.config.internalSigningSecret, 30);
+    // A header captured on its way to another subgraph is no good here.
+    const forPayments = await signPrincipalHeader(operator, stack.config.internalSigningSecret, 30, 'payments');
+    const replayed = await postGraphQL(url, query, { id: telekomDemo.id }, { [PRINCIPAL_HEADER]: forPayments });
+    expect({ status: replayed.status, code: errorCode(replayed) }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+
+    const valid = await signPrincipalHeader(operator, stack.config.internalSigningSecret, 30, 'accounts');
     const accepted = await postGraphQL<{ account: { msisdn: string } }>(url, query, { id: telekomDemo.id }, { [PRINCIPAL_HEADER]: valid });
     expect(accepted.data?.account.msisdn).toBe(telekomDemo.msisdn);
   });

@@ -232,6 +232,31 @@ describe('top-ups end to end', () => {
     expect(await balanceOf(wrongAccount.id)).toBe(0);
   });
 
+  it('limits wrong voucher codes per caller and account: one guesser does not lock the account for others', async () => {
+    const admin = await stack.token({ role: 'admin' });
+    const batch = await stack.query<{ createVoucherBatch: { codes: string[] } }>(
+      admin,
+      'mutation { createVoucherBatch(brand: "FONIC", valueCents: 1500, size: 1) { codes } }',
+    );
+    expect(batch.errors).toBeUndefined();
+    const [code] = batch.data!.createVoucherBatch.codes;
+    const account = demo('FONIC', false);
+    const redeem = (token: string, value: string) =>
+      stack.query<{ redeemVoucher: { id: string } }>(token, 'mutation($a: ID!, $c: String!) { redeemVoucher(accountId: $a, code: $c) { id } }', { a: account.id, c: value });
+    const guesser = await stack.token({ role: 'partner', brand: 'FONIC', sub: 'fonic-guesser' });
+    for (let i = 0; i < 5; i += 1) expect(errorCode(await redeem(guesser, `000000000000000${i}`))).toBe('VOUCHER_INVALID');
+    expect(errorCode(await redeem(guesser, code!))).toBe('RATE_LIMITED');
+
+    const otherApp = await stack.token({ role: 'partner', brand: 'FONIC', sub: 'fonic-shop' });
+    expect(errorCode(await redeem(otherApp, '1111111111111111'))).toBe('VOUCHER_INVALID');
+    const owner = await stack.token({ role: 'customer', account_id: account.id });
+    const redeemed = await redeem(owner, code!);
+    expect(redeemed.errors).toBeUndefined();
+    await eventually(async () => (await order(redeemed.data!.redeemVoucher.id))?.status === 'CREDITED', 'the voucher credit');
+    expect(await balanceOf(account.id)).toBe(1500);
+    expect(errorCode(await redeem(guesser, '2222222222222222'))).toBe('RATE_LIMITED');
+  });
+
   it('reports credited top-up volume per brand and channel, partners only their own brand', async () => {
     const from = new Date(Date.now() - 3600_000).toISOString();
     const to = new Date(Date.now() + 3600_000).toISOString();

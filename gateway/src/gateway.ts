@@ -10,16 +10,16 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { GraphQLError, Kind } from 'graphql';
-import type { OperationDefinitionNode } from 'graphql';
+import { Kind, NoSchemaIntrospectionCustomRule, validate } from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { Agent } from 'undici';
 import { SUBGRAPH_NAMES } from '../../subgraphs/common/src/config';
 import type { Config, SubgraphName } from '../../subgraphs/common/src/config';
-import { createErrorFormatter } from '../../subgraphs/common/src/errors';
+import { createErrorFormatter, requestRefusal } from '../../subgraphs/common/src/errors';
 import { HttpError, graphqlRoute, sendJson, startHttpService } from '../../subgraphs/common/src/http';
 import type { HttpService, RequestInfo, Route } from '../../subgraphs/common/src/http';
 import { RequestLogging, createLogger } from '../../subgraphs/common/src/logger';
-import { ServiceMetrics } from '../../subgraphs/common/src/metrics';
+import { ServiceMetrics, metricsOptions } from '../../subgraphs/common/src/metrics';
 import type { Logger } from '../../subgraphs/common/src/logger';
 import { signPrincipalHeader } from '../../subgraphs/common/src/principal';
 import type { Principal } from '../../subgraphs/common/src/principal';
@@ -49,10 +49,16 @@ function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
 
 const INTERNAL_ROLES = new Set(['operator', 'admin', 'service']);
 
-function introspects(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.some(
-    (selection) => selection.kind === Kind.FIELD && (selection.name.value === '__schema' || selection.name.value === '__type'),
-  );
+const INTROSPECTION_FIELD_NAME = /__schema|__type\b/;
+
+/**
+ * graphql-js's own rule visits every selection, fragments and inline fragments included (a check of
+ * the operation's top-level fields let `{ ...F } fragment F on Query { __schema … }` through). The
+ * text test skips the walk for the usual document: a field's name cannot be spelt any other way.
+ */
+function introspects(requestContext: { schema: GraphQLSchema; document: DocumentNode; source: string }): boolean {
+  if (!INTROSPECTION_FIELD_NAME.test(requestContext.source)) return false;
+  return validate(requestContext.schema, requestContext.document, [NoSchemaIntrospectionCustomRule]).length > 0;
 }
 
 /**
@@ -63,15 +69,14 @@ function requireAuthentication(introspection: Config['introspection']): ApolloSe
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, operation }) {
+        async didResolveOperation(requestContext) {
+          const { contextValue, operation } = requestContext;
           const principal = contextValue.principal;
           if (!principal && !(introspection === 'all' && operation && isIntrospectionOnly(operation))) {
-            throw new GraphQLError('Authentication required: send Authorization: Bearer <token>', {
-              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-            });
+            throw requestRefusal('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <token>');
           }
-          if (introspection === 'internal' && operation && introspects(operation) && !INTERNAL_ROLES.has(principal?.role ?? '')) {
-            throw new GraphQLError('Introspection is not available to this caller', { extensions: { code: 'FORBIDDEN' } });
+          if (introspection === 'internal' && !INTERNAL_ROLES.has(principal?.role ?? '') && introspects(requestContext)) {
+            throw requestRefusal('FORBIDDEN', 'Introspection is not available to this caller');
           }
         },
       };
@@ -121,11 +126,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(requiredUrl(name, subgraphUrls[name as SubgraphName] ?? url), agent),
+      new SubgraphDataSource(name as SubgraphName, requiredUrl(name, subgraphUrls[name as SubgraphName] ?? url), agent),
     logger,
   });
   const limits = queryLimits(config);
-  const metrics = new ServiceMetrics('gateway');
+  const metrics = new ServiceMetrics('gateway', metricsOptions(config));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     validationRules: limits.validationRules,
@@ -178,23 +183,37 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     if (requestTrace.span.isRecording()) res.on('close', () => requestTrace.span.end());
     res.setHeader(TRACE_ID_HEADER, requestTrace.traceId);
     const bindings = { requestId, traceId: requestTrace.traceId };
-    const principal = await authenticate(req.headers.authorization, bindings);
+    const principal = await authenticate(req.headers.authorization, bindings).catch(async (error: unknown) => {
+      // A refused token counts against the client address like an anonymous request: guessing
+      // tokens would otherwise be free of any limit. Over the limit, the answer is 429.
+      await rateLimiter.consume(rateLimitKey(null, req));
+      throw error;
+    });
     cors.check(req, res, principal);
     await rateLimiter.consume(rateLimitKey(principal, req));
     const clientAddress = req.socket.remoteAddress ?? 'unknown';
     // One logger per request, with every binding at once, made only if the request logs.
     const logging = new RequestLogging(logger, principal ? { ...bindings, role: principal.role, subject: principal.subject } : bindings);
     if (!principal) return Object.assign(logging, { principal: null, requestId, trace: requestTrace, clientAddress });
-    const principalHeader = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
-    return Object.assign(logging, { principal, principalHeader, requestId, trace: requestTrace, clientAddress });
+    // Signed lazily per subgraph the query plan reaches (each header is valid only there), once each.
+    const headers = new Map<SubgraphName, Promise<string>>();
+    const principalHeaderFor = (subgraph: SubgraphName): Promise<string> => {
+      let header = headers.get(subgraph);
+      if (!header) {
+        header = signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds, subgraph);
+        headers.set(subgraph, header);
+      }
+      return header;
+    };
+    return Object.assign(logging, { principal, principalHeaderFor, requestId, trace: requestTrace, clientAddress });
   };
 
   const graphql = graphqlRoute(apollo, createContext, config.gateway.bodyLimitBytes, (context, run) => runInTrace(context.trace.context, run));
   // Browsers navigating to /graphql get the explorer (also with ?query=… to open an operation);
   // GraphQL clients ask for JSON.
-  const wantsHtml = (request: RequestInfo): boolean => (request.req.headers.accept ?? '').includes('text/html');
-  const explorer = explorerRoutes('/graphql');
-  const showExplorer = explorer[0]!.handle;
+  const explorer = config.explorer ? explorerRoutes('/graphql') : [];
+  const showExplorer = explorer[0]?.handle;
+  const wantsHtml = (request: RequestInfo): boolean => showExplorer !== undefined && (request.req.headers.accept ?? '').includes('text/html');
 
   const routes: Route[] = [
     { method: 'GET', path: '/health', handle: ({ res }) => sendJson(res, 200, { status: 'ok', service: 'gateway', pid: process.pid }) },
@@ -219,7 +238,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     {
       method: 'GET',
       path: '/graphql',
-      handle: (request) => (wantsHtml(request) ? showExplorer(request) : graphql[1]!.handle(request)),
+      handle: (request) => (wantsHtml(request) ? showExplorer!(request) : graphql[1]!.handle(request)),
     },
     graphql[0]!,
     { method: 'OPTIONS', path: '/graphql', handle: ({ req, res }) => void cors.preflight(req, res) },

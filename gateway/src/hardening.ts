@@ -25,7 +25,7 @@ export function queryLimits(config: Config): ReturnType<ApolloArmor['protect']> 
 }
 
 /**
- * Requests per principal (per client IP for anonymous introspection) and minute. In memory, so per
+ * Requests per principal (per client IP for anonymous introspection and refused tokens) and minute. In memory, so per
  * gateway instance; with N instances behind a balancer the effective limit is N times this.
  */
 export class RequestRateLimiter {

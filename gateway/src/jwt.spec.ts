@@ -37,6 +37,27 @@ describe('access tokens', () => {
     await expect(issueDevelopmentToken(config, { sub: 'x', role: 'partner', brand: 'NOT_A_BRAND' })).rejects.toBeInstanceOf(TokenError);
   });
 
+  it('refuses tokens without iss or aud, and tokens issued in the future beyond the clock leeway', async () => {
+    const key = new TextEncoder().encode(config.jwt.secret);
+    const { production, privateKey } = await es256Setup();
+    const signers: [Config, (token: SignJWT) => Promise<string>][] = [
+      [config, (token) => token.setProtectedHeader({ alg: 'HS256' }).sign(key)],
+      [production, (token) => token.setProtectedHeader({ alg: 'ES256' }).sign(privateKey)],
+    ];
+    for (const [settings, signWith] of signers) {
+      const verify = await createTokenVerifier(settings);
+      const base = () => new SignJWT({ role: 'operator' }).setSubject('o').setExpirationTime('5m');
+      await expect(verify(await signWith(base().setAudience(settings.jwt.audience)))).rejects.toThrow(TokenError);
+      await expect(verify(await signWith(base().setIssuer(settings.jwt.issuer)))).rejects.toThrow(TokenError);
+      const complete = () => base().setIssuer(settings.jwt.issuer).setAudience(settings.jwt.audience);
+      await expect(verify(await signWith(complete().setIssuedAt()))).resolves.toEqual({ role: 'operator', subject: 'o' });
+      // Within the 5 s leeway a clock running slightly ahead is tolerated; a minute ahead is not.
+      const now = Math.floor(Date.now() / 1000);
+      await expect(verify(await signWith(complete().setIssuedAt(now + 3)))).resolves.toEqual({ role: 'operator', subject: 'o' });
+      await expect(verify(await signWith(complete().setIssuedAt(now + 60)))).rejects.toThrow(TokenError);
+    }
+  });
+
   it('does not let a verified HS256 token vouch for a tampered copy of it', async () => {
     const verify = await createTokenVerifier(config);
     const token = await issueDevelopmentToken(config, { sub: 'app', role: 'partner', brand: 'O2' });
@@ -73,7 +94,11 @@ function escalatedCopy(token: string, settings: Config): string {
 }
 
 /** A configuration pinned to ES256 with a fresh public key, and a signer of tokens it accepts. */
-async function es256Setup(): Promise<{ production: Config; sign: (subject: string, claims: Record<string, unknown>) => Promise<string> }> {
+async function es256Setup(): Promise<{
+  production: Config;
+  sign: (subject: string, claims: Record<string, unknown>) => Promise<string>;
+  privateKey: CryptoKey;
+}> {
   const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
   const production = loadConfig({ JWT_ALGORITHM: 'ES256', JWT_PUBLIC_KEY: await exportSPKI(publicKey) });
   const sign = (subject: string, claims: Record<string, unknown>): Promise<string> =>
@@ -84,5 +109,5 @@ async function es256Setup(): Promise<{ production: Config; sign: (subject: strin
       .setAudience(production.jwt.audience)
       .setExpirationTime('5m')
       .sign(privateKey);
-  return { production, sign };
+  return { production, sign, privateKey };
 }

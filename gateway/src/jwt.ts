@@ -9,6 +9,9 @@ export class TokenError extends Error {}
 
 const VERIFIED_TOKEN_CACHE_ENTRIES = 10_000;
 const VERIFIED_TOKEN_CACHE_MS = 60_000;
+/** Clock skew tolerated between the token issuer and this gateway (exp, nbf, iat). */
+const CLOCK_LEEWAY_SECONDS = 5;
+const REQUIRED_CLAIMS = ['exp', 'sub', 'iss', 'aud'];
 
 /** Claims of the access tokens this gateway accepts. */
 export interface AccessTokenClaims {
@@ -19,6 +22,11 @@ export interface AccessTokenClaims {
 }
 
 function principalFromClaims(payload: Record<string, unknown>): Principal {
+  // Neither library refuses an iat in the future; a token "issued" ahead of time would outlive its stated lifetime.
+  if (payload.iat !== undefined) {
+    if (typeof payload.iat !== 'number') throw new TokenError('token iat is not a number');
+    if (payload.iat > Date.now() / 1000 + CLOCK_LEEWAY_SECONDS) throw new TokenError('token issued in the future');
+  }
   const role = payload.role;
   if (typeof role !== 'string' || !ROLES.includes(role as Role)) throw new TokenError('token has no valid role claim');
   const subject = payload.sub;
@@ -55,8 +63,8 @@ export async function createTokenVerifier(config: Config): Promise<(token: strin
           algorithms: [jwt.algorithm],
           issuer: jwt.issuer,
           audience: jwt.audience,
-          requiredClaims: ['exp', 'sub'],
-          clockTolerance: 5,
+          requiredClaims: REQUIRED_CLAIMS,
+          clockTolerance: CLOCK_LEEWAY_SECONDS,
         });
         return principalFromClaims(payload);
       } catch (error) {
@@ -73,8 +81,9 @@ export async function createTokenVerifier(config: Config): Promise<(token: strin
     algorithms: [jwt.algorithm],
     allowedIss: jwt.issuer,
     allowedAud: jwt.audience,
-    requiredClaims: ['exp', 'sub'],
-    clockTolerance: 5000,
+    // fast-jwt checks iss and aud only when present; requiring them closes tokens minted for another audience without one.
+    requiredClaims: REQUIRED_CLAIMS,
+    clockTolerance: CLOCK_LEEWAY_SECONDS * 1000,
     ...(jwt.algorithm === 'HS256' ? {} : { cache: VERIFIED_TOKEN_CACHE_ENTRIES, cacheTTL: VERIFIED_TOKEN_CACHE_MS }),
   }) as (token: string) => Record<string, unknown>;
   return async (token: string) => {

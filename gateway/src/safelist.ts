@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, parse, print } from 'graphql';
+import { parse, print } from 'graphql';
+import { requestRefusal } from '../../subgraphs/common/src/errors';
 import type { Principal } from '../../subgraphs/common/src/principal';
 
 /** One registered operation of a partner frontend; `id` is the sha256 of `body`. */
@@ -83,7 +84,7 @@ export function safelistPlugin<TContext extends BaseContext & { principal: Princ
           const principal = contextValue.principal;
           if (!enforceForPartners || principal?.role !== 'partner') return;
           if (!safelist.allows(principal.brand ?? '', resolved.query ?? '')) {
-            throw new GraphQLError('This operation is not registered for your frontend', { extensions: { code: 'FORBIDDEN' } });
+            throw requestRefusal('FORBIDDEN', 'This operation is not registered for your frontend');
           }
         },
       };

@@ -2,16 +2,38 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLError } from 'graphql';
 import { STATUS_CODES } from 'node:http';
 import type { Agent } from 'undici';
+import type { SubgraphName } from '../../subgraphs/common/src/config';
+import { requestRefusal } from '../../subgraphs/common/src/errors';
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER } from '../../subgraphs/common/src/principal';
 import type { Principal } from '../../subgraphs/common/src/principal';
 import { traceHeaders } from '../../subgraphs/common/src/tracing';
 import type { RequestTrace } from '../../subgraphs/common/src/tracing';
 
+/** graphql-js's words when a scalar refuses a value (variables and literals alike). */
+const VALUE_REFUSAL = /cannot represent|^Expected value of type|got invalid value/;
+
+/**
+ * The subgraph's message when it refused a value the gateway could not check: custom scalars
+ * (DateTimeISO, SafeInt) accept anything in the supergraph, so only the subgraph's coercion sees a
+ * malformed one. Any other validation failure of a planned query is a bug and stays internal.
+ */
+function rejectedValue(body: unknown): string | undefined {
+  const errors = (body as { errors?: { message?: unknown; extensions?: { code?: unknown } }[] } | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  const refusals = errors.every(
+    (error) =>
+      typeof error.message === 'string' &&
+      (error.extensions?.code === 'BAD_USER_INPUT' || error.extensions?.code === 'GRAPHQL_VALIDATION_FAILED') &&
+      VALUE_REFUSAL.test(error.message),
+  );
+  return refusals ? (errors[0]!.message as string) : undefined;
+}
+
 /** What a fetch needs from the gateway's request context. */
 export interface UpstreamContext {
   principal: Principal | null;
-  /** Signed once per request and sent on every subgraph fetch of that request. */
-  principalHeader?: string;
+  /** The principal signed for one subgraph: once per request and subgraph, reused by its fetches. */
+  principalHeaderFor?: (subgraph: SubgraphName) => Promise<string>;
   requestId: string;
   trace: RequestTrace;
 }
@@ -31,6 +53,7 @@ export class SubgraphDataSource implements GraphQLDataSource<UpstreamContext> {
   private readonly path: string;
 
   constructor(
+    readonly subgraph: SubgraphName,
     readonly url: string,
     private readonly agent: Agent,
   ) {
@@ -42,7 +65,7 @@ export class SubgraphDataSource implements GraphQLDataSource<UpstreamContext> {
   async process({ request, context }: GraphQLDataSourceProcessOptions<UpstreamContext>): Promise<GatewayGraphQLResponse> {
     if (!request.query) throw new Error('Missing query');
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (context?.principalHeader) headers[PRINCIPAL_HEADER] = context.principalHeader;
+    if (context?.principalHeaderFor) headers[PRINCIPAL_HEADER] = await context.principalHeaderFor(this.subgraph);
     if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
     if (context?.trace) Object.assign(headers, traceHeaders(context.trace.context));
     const { http: _http, ...payload } = request;
@@ -57,8 +80,13 @@ export class SubgraphDataSource implements GraphQLDataSource<UpstreamContext> {
     return body as GatewayGraphQLResponse;
   }
 
-  /** The error RemoteGraphQLDataSource raises for a non-2xx answer, so the gateway reports it the same way. */
+  /**
+   * The error RemoteGraphQLDataSource raises for a non-2xx answer, so the gateway reports it the same
+   * way; except a subgraph's refusal of a malformed value, which stays BAD_USER_INPUT (400).
+   */
   private errorFromStatus(status: number, body: unknown): GraphQLError {
+    const rejected = status === 400 ? rejectedValue(body) : undefined;
+    if (rejected) return requestRefusal('BAD_USER_INPUT', rejected);
     const statusText = STATUS_CODES[status] ?? '';
     const extensions: Record<string, unknown> = { response: { url: this.url, status, statusText, body } };
     if (status === 401) extensions.code = 'UNAUTHENTICATED';

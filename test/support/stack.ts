@@ -6,6 +6,7 @@ import type { Clock } from '../../subgraphs/common/src/clock';
 import type { Config, SubgraphName } from '../../subgraphs/common/src/config';
 import { startSubgraph } from '../../subgraphs/common/src/subgraph';
 import type { RunningSubgraph, SubgraphDefinition } from '../../subgraphs/common/src/subgraph';
+import { eventually } from '../../subgraphs/common/src/testing/eventually';
 import { postGraphQL } from '../../subgraphs/common/src/testing/graphql-client';
 import type { GraphQLResponse } from '../../subgraphs/common/src/testing/graphql-client';
 import { freePorts } from '../../subgraphs/common/src/testing/free-ports';
@@ -55,6 +56,11 @@ export interface TestStack {
   ) => Promise<GraphQLResponse<TData>>;
   /** Loads the demo accounts (README examples, deterministic ids and numbers). */
   seedDemoData: () => Promise<void>;
+  /**
+   * The customer saves a card at the provider for automatic top-ups (Checkout in setup mode at the
+   * Stripe fake, its webhook, the relay); resolves with the id to use as paymentMethodRef.
+   */
+  savePaymentMethod: (accountId: string) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -77,7 +83,9 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     webhookSecret: overrides.STRIPE_WEBHOOK_SECRET ?? DEVELOPMENT_SECRETS.STRIPE_WEBHOOK_SECRET,
     ...(options.clock ? { now: () => options.clock!.now() } : {}),
   });
-  const { config, cleanup } = createTestConfig({ ...portSettings, STRIPE_API_URL: stripe.url, STRIPE_TIMEOUT_MS: '2000', ...overrides });
+  // A production-mode stack refuses the fake (and never reaches Stripe in those tests).
+  const provider: Record<string, string> = overrides.NODE_ENV === 'production' ? {} : { STRIPE_API_URL: stripe.url, STRIPE_TIMEOUT_MS: '2000' };
+  const { config, cleanup } = createTestConfig({ ...portSettings, ...provider, ...overrides });
   const started: RunningSubgraph<unknown>[] = [];
   try {
     for (const definition of definitions) started.push(await startSubgraph(definition, config, { migrate: true }));
@@ -103,6 +111,19 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     token: (claims) => issueDevelopmentToken(config, { sub: `test-${claims.role}`, ...claims }, '10m'),
     query: (token, query, variables = {}) =>
       postGraphQL(gateway.url, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
+    savePaymentMethod: async (accountId) => {
+      const token = await issueDevelopmentToken(config, { sub: 'test-service', role: 'service' }, '10m');
+      const query = <T>(text: string, variables: Record<string, unknown>) => postGraphQL<T>(gateway.url, text, variables, { authorization: `Bearer ${token}` });
+      const setup = await query<{ startPaymentMethodSetup: { id: string; setupUrl: string } }>('mutation($a: ID!) { startPaymentMethodSetup(accountId: $a) { id setupUrl } }', { a: accountId });
+      if (!setup.data) throw new Error(`startPaymentMethodSetup failed: ${JSON.stringify(setup.errors)}`);
+      const { id, setupUrl } = setup.data.startPaymentMethodSetup;
+      await stripe.completeCheckout(/\/checkout\/([\w-]+)$/.exec(setupUrl)![1]!, { method: 'card', cardBrand: 'visa' });
+      await eventually(async () => {
+        const saved = await query<{ account: { savedPaymentMethods: { id: string }[] } }>('query($a: ID!) { account(id: $a) { savedPaymentMethods { id } } }', { a: accountId });
+        return saved.data?.account.savedPaymentMethods.some((method) => method.id === id);
+      }, 'the saved payment method');
+      return id;
+    },
     seedDemoData: async () => {
       await (subgraphs.accounts as unknown as { services: { demoData: { seed: () => Promise<number> } } }).services.demoData.seed();
     },

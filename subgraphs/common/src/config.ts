@@ -70,6 +70,7 @@ const envSchema = z.object({
   INTERNAL_SIGNING_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.INTERNAL_SIGNING_SECRET),
   PRINCIPAL_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   INTROSPECTION: z.enum(['all', 'internal', 'none', 'true', 'false']).optional(),
+  EXPLORER: boolean.optional(),
   PAYMENT_PAGE_BASE_URL: z.string().url().optional(),
   STRIPE_SECRET_KEY: z
     .string()
@@ -97,6 +98,7 @@ const envSchema = z.object({
   CORS_ALLOWED_ORIGINS: z.string().default(''),
   SAFELIST_PATH: z.string().optional(),
   SAFELIST_ENFORCE: z.enum(['off', 'partners']).default('off'),
+  METRICS_MAX_OPERATION_NAMES: z.coerce.number().int().min(0).max(10_000).default(100),
   TRACING_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().default('http://127.0.0.1:4318/v1/traces'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
@@ -168,6 +170,8 @@ export interface Config {
   outboxLeaseMs: number;
   /** Tests only: the process kills itself (SIGKILL) at this point of an outbox delivery. */
   testCrashPoint: { topic: string; when: 'before-handler' | 'after-handler' } | null;
+  /** Unregistered operation names that get a metrics label of their own; later ones count as "other". */
+  metricsMaxOperationNames: number;
   /** OpenTelemetry traces: off by default; otlp sends to the collector URL, console prints spans. */
   tracing: { exporter: 'none' | 'otlp' | 'console'; otlpUrl: string };
   gateway: {
@@ -186,6 +190,8 @@ export interface Config {
   };
   /** all: anyone (development explorer); internal: operators, admins and services only; none. */
   introspection: 'all' | 'internal' | 'none';
+  /** The gateway serves the GraphiQL explorer: on outside production, opt-in (EXPLORER=true) in production. */
+  explorer: boolean;
   shutdownGraceMs: number;
   subgraphKeepAliveMs: number;
   gatewayUpstreamIdleMs: number;
@@ -308,6 +314,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     testCrashPoint: env.TEST_CRASH_POINT
       ? { topic: env.TEST_CRASH_POINT.split(':')[0]!, when: env.TEST_CRASH_POINT.split(':')[1] as 'before-handler' | 'after-handler' }
       : null,
+    metricsMaxOperationNames: env.METRICS_MAX_OPERATION_NAMES,
     tracing: { exporter: env.TRACING_EXPORTER, otlpUrl: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT },
     gateway: {
       maxDepth: env.GATEWAY_MAX_DEPTH,
@@ -323,6 +330,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     introspection:
       env.INTROSPECTION === 'true' ? 'all' : env.INTROSPECTION === 'false' ? 'none' : (env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'none' : 'all')),
+    explorer: env.EXPLORER ?? env.NODE_ENV !== 'production',
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     subgraphKeepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,
     gatewayUpstreamIdleMs: env.GATEWAY_UPSTREAM_IDLE_MS,
@@ -336,6 +344,30 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return config;
 }
 
+/** HS256 keys shorter than the hash (RFC 7518 §3.2) are refused; so is text with little entropy in it. */
+const MIN_SECRET_BYTES = 32;
+const MIN_SECRET_BITS = 128;
+
+/**
+ * A cautious estimate of a secret's entropy: its length times the Shannon entropy of its own
+ * character frequencies. 32 random bytes written as hex (about 250 bits) or base64 (about 220)
+ * pass with room; repeated or patterned text ("a" × 32: 0 bits, "password" × 4: 88) does not.
+ */
+export function estimatedSecretBits(secret: string): number {
+  const counts = new Map<string, number>();
+  for (const character of secret) counts.set(character, (counts.get(character) ?? 0) + 1);
+  let bitsPerCharacter = 0;
+  for (const count of counts.values()) {
+    const share = count / secret.length;
+    bitsPerCharacter -= share * Math.log2(share);
+  }
+  return bitsPerCharacter * secret.length;
+}
+
+function weakSecret(secret: string): boolean {
+  return Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES || estimatedSecretBits(secret) < MIN_SECRET_BITS;
+}
+
 function assertProductionSafe(config: Config): void {
   if (config.env !== 'production') return;
   const problems: string[] = [];
@@ -344,6 +376,18 @@ function assertProductionSafe(config: Config): void {
   }
   if (config.jwt.algorithm === 'HS256' && config.jwt.secret === DEVELOPMENT_SECRETS.JWT_SECRET) {
     problems.push('JWT_SECRET is the development default');
+  }
+  const signingSecrets: [string, string, boolean][] = [
+    ['JWT_SECRET', config.jwt.secret, config.jwt.algorithm === 'HS256'],
+    ['INTERNAL_SIGNING_SECRET', config.internalSigningSecret, true],
+  ];
+  for (const [name, secret, inUse] of signingSecrets) {
+    if (inUse && weakSecret(secret)) {
+      problems.push(
+        `${name} is too weak: use at least ${MIN_SECRET_BYTES} random bytes (e.g. \`openssl rand -hex 32\`); ` +
+          `about ${Math.floor(estimatedSecretBits(secret))} of the ${MIN_SECRET_BITS} bits of entropy required`,
+      );
+    }
   }
   const developmentDefaults: [string, string][] = [
     ['STRIPE_SECRET_KEY', config.payments.stripe.secretKey],

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import pino from 'pino';
 import { AuthorizationError } from 'type-graphql';
-import { DomainError, createErrorFormatter } from './errors';
+import { DomainError, createErrorFormatter, requestRefusal } from './errors';
 
 const format = createErrorFormatter(pino({ level: 'silent' }), false);
 const formatted = (error: GraphQLError) => format({ message: error.message, extensions: error.extensions }, error);
@@ -40,5 +40,17 @@ describe('error formatting', () => {
     expect(formatted(new GraphQLError('x', { originalError: new AuthorizationError() })).extensions).toEqual({ code: 'FORBIDDEN' });
     const withStack = format({ message: 'm', extensions: { code: 'NOT_FOUND', stacktrace: ['line'] } }, new DomainError('NOT_FOUND', 'm'));
     expect(withStack.extensions).toEqual({ code: 'NOT_FOUND' });
+  });
+
+  it('gives refusals raised before execution their HTTP status, and a codeless 4xx from Apollo BAD_USER_INPUT', () => {
+    expect(requestRefusal('FORBIDDEN', 'no').extensions).toEqual({ code: 'FORBIDDEN', http: { status: 403 } });
+    expect(requestRefusal('UNAUTHENTICATED', 'who').extensions).toEqual({ code: 'UNAUTHENTICATED', http: { status: 401 } });
+    const mismatch = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400 } } });
+    expect(format({ message: mismatch.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, mismatch)).toEqual({
+      message: 'provided sha does not match query',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const serverSide = new GraphQLError('upstream broke', { extensions: { http: { status: 502 } } });
+    expect(formatted(serverSide).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
   });
 });

@@ -53,6 +53,23 @@ export const badInput = (message: string, field?: string): DomainError =>
 export const forbidden = (message = 'You are not allowed to do this'): DomainError =>
   new DomainError('FORBIDDEN', message);
 
+const REFUSAL_STATUS = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403 } as const;
+
+/**
+ * A refusal raised before execution (gateway plugins): Apollo Server answers such errors with
+ * HTTP 500 unless they name a status, so each refusal code carries its own.
+ */
+export function requestRefusal(code: keyof typeof REFUSAL_STATUS, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: REFUSAL_STATUS[code] } } });
+}
+
+/** An error Apollo Server raised itself for a malformed request (e.g. a persisted-query hash mismatch): a 4xx without a code. */
+function isCodelessClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 function validationDetails(original: unknown): Record<string, unknown> | undefined {
   // type-graphql's ArgumentValidationError carries class-validator results; expose only field names and rules.
   const errors = (original as { extensions?: { validationErrors?: unknown } } | undefined)?.extensions
@@ -84,6 +101,9 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
         path: formatted.path,
         extensions: { code: 'BAD_USER_INPUT', ...validation },
       };
+    }
+    if (isCodelessClientError(error)) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
     }
     const code = formatted.extensions?.code;
     // Public codes pass when graphql-js/Apollo raised them, or when a subgraph sent them to the

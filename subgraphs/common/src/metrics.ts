@@ -1,22 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { Config } from './config';
 import type { Route } from './http';
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** The gateway's query plan names a subgraph fetch `<client operation>__<subgraph>__<n>`. */
+const QUERY_PLAN_SUFFIX = /__[a-z]+__\d+$/;
+
+export interface ServiceMetricsOptions {
+  /** Persisted-query manifest whose operation names are always labels of their own. */
+  safelistPath?: string;
+  /** Other operation names labelled as first seen, up to this many; later ones count as "other". */
+  maxOperationNames?: number;
+}
+
+/** The options a service's metrics take from configuration. */
+export function metricsOptions(config: Config): ServiceMetricsOptions {
+  return { safelistPath: config.gateway.safelistPath, maxOperationNames: config.metricsMaxOperationNames };
+}
+
+function registeredOperationNames(path: string | undefined): Set<string> {
+  if (!path || !existsSync(path)) return new Set();
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { operations?: { name?: string | null }[] };
+  return new Set((manifest.operations ?? []).flatMap((operation) => (operation.name ? [operation.name] : [])));
+}
 
 /**
  * Prometheus metrics of one process, served at /metrics. Label values are bounded: operation names
- * that are not plain identifiers count as "invalid", anonymous operations as "anonymous".
+ * are chosen by clients, and each new one would add series that are never evicted. Registered
+ * operations (the safelist) keep their names; other names are labelled as first seen up to
+ * maxOperationNames, after which they count as "other"; names that are not plain identifiers count
+ * as "invalid", anonymous operations as "anonymous".
  */
 export class ServiceMetrics {
+  private readonly registeredOperations: Set<string>;
+  private readonly maxOperationNames: number;
+  private readonly seenOperations = new Set<string>();
   readonly registry = new Registry();
   private readonly operations: Counter<'operation' | 'outcome'>;
   private readonly duration: Histogram<'operation'>;
   private readonly errors: Counter<'code'>;
   private readonly jobs: Counter<'job' | 'outcome'>;
 
-  constructor(readonly service: string) {
+  constructor(
+    readonly service: string,
+    options: ServiceMetricsOptions = {},
+  ) {
+    this.registeredOperations = registeredOperationNames(options.safelistPath);
+    this.maxOperationNames = options.maxOperationNames ?? 100;
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry, prefix: 'guthaben_' });
     this.operations = new Counter({
@@ -44,6 +77,17 @@ export class ServiceMetrics {
       labelNames: ['job', 'outcome'],
       registers: [this.registry],
     });
+  }
+
+  /** The label an operation name is counted under (see the class comment). */
+  operationLabel(operationName: string | null | undefined): string {
+    if (!operationName) return 'anonymous';
+    if (!OPERATION_NAME.test(operationName)) return 'invalid';
+    if (this.registeredOperations.has(operationName.replace(QUERY_PLAN_SUFFIX, ''))) return operationName;
+    if (this.seenOperations.has(operationName)) return operationName;
+    if (this.seenOperations.size >= this.maxOperationNames) return 'other';
+    this.seenOperations.add(operationName);
+    return operationName;
   }
 
   recordJobRun(job: string, outcome: 'ok' | 'error'): void {
@@ -116,7 +160,7 @@ export class ServiceMetrics {
         let operation = 'anonymous';
         return {
           async didResolveOperation({ operationName }) {
-            if (operationName) operation = OPERATION_NAME.test(operationName) ? operationName : 'invalid';
+            operation = metrics.operationLabel(operationName);
           },
           async willSendResponse({ response, errors }) {
             const body = response.body.kind === 'single' ? response.body.singleResult : undefined;

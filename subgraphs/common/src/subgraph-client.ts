@@ -37,6 +37,7 @@ export class SubgraphClient {
       { role: 'service', subject: this.callerName },
       this.config.internalSigningSecret,
       this.config.principalMaxAgeSeconds,
+      this.target,
     );
     let response;
     try {

@@ -10,7 +10,7 @@ import { createErrorFormatter } from './errors';
 import { HttpError, graphqlRoute, sendJson, startHttpService } from './http';
 import type { HttpService, Route } from './http';
 import { RequestLogging, createLogger } from './logger';
-import { ServiceMetrics } from './metrics';
+import { ServiceMetrics, metricsOptions } from './metrics';
 import { runInTrace, startRequestSpan, tracingPlugin } from './tracing';
 import { OutboxMessageEntity } from './outbox/outbox-message.entity';
 import type { Logger } from './logger';
@@ -82,7 +82,7 @@ export async function startSubgraph<Services, Loaders>(
     throw new Error(`${definition.name}: database has pending migrations; run \`npm run migrate\` first`);
   }
   let boundUrl: string | undefined;
-  const metrics = new ServiceMetrics(definition.name);
+  const metrics = new ServiceMetrics(definition.name, metricsOptions(config));
   metrics.watchPool(dataSource);
   if (dataSource.hasMetadata(OutboxMessageEntity)) metrics.watchOutbox(dataSource);
   const runtime: SubgraphRuntime = {
@@ -120,6 +120,7 @@ export async function startSubgraph<Services, Loaders>(
         typeof header === 'string' ? header : undefined,
         config.internalSigningSecret,
         config.principalMaxAgeSeconds,
+        definition.name,
       );
       const requestTrace = startRequestSpan(`graphql ${definition.name}`, request.req.headers, { 'guthaben.subgraph': definition.name });
       if (requestTrace.span.isRecording()) request.res.on('close', () => requestTrace.span.end());

@@ -28,6 +28,7 @@ import { WhatsAppMessageEntity } from './entities/whatsapp-message.entity';
 import { CreateTopUpOrders1763800000200 } from './migrations/1763800000200-create-top-up-orders.migration';
 import { AddPaymentFlow1763800000210 } from './migrations/1763800000210-add-payment-flow.migration';
 import { AddPaymentProvider1763800000220 } from './migrations/1763800000220-add-payment-provider.migration';
+import { VoucherAttemptCaller1763800000217 } from './migrations/1763800000217-voucher-attempt-caller.migration';
 import type { AccountsPort } from './ports/accounts.port';
 import type { PaymentProviderPort } from './ports/payment-provider.port';
 import type { PoliciesPort } from './ports/policies.port';
@@ -306,7 +307,7 @@ export function createPaymentsSubgraph(options: PaymentsOptions = {}): SubgraphD
       SavedPaymentMethodEntity,
       PaymentDisputeEntity,
     ],
-    migrations: [CreateTopUpOrders1763800000200, AddPaymentFlow1763800000210, AddPaymentProvider1763800000220],
+    migrations: [CreateTopUpOrders1763800000200, AddPaymentFlow1763800000210, VoucherAttemptCaller1763800000217, AddPaymentProvider1763800000220],
     buildSchema: buildPaymentsSchema,
     createServices: (runtime) => createPaymentsServices(runtime, options),
     createLoaders: () => ({}),

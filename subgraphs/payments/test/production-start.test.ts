@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DEVELOPMENT_SECRETS } from '../../common/src/config';
+import { freshProductionSecrets } from '../../common/src/testing/production-secrets';
 
 const root = join(__dirname, '..', '..', '..');
 const register = join(root, 'subgraphs', 'common', 'src', 'testing', 'transpile-register.js');
@@ -24,16 +25,7 @@ function startPayments(env: Record<string, string>): Promise<{ code: number | nu
   });
 }
 
-const realSecrets = {
-  NODE_ENV: 'production',
-  JWT_SECRET: 'j'.repeat(40),
-  INTERNAL_SIGNING_SECRET: 'i'.repeat(40),
-  STRIPE_SECRET_KEY: `sk_live_${'k'.repeat(24)}`,
-  STRIPE_WEBHOOK_SECRET: `whsec_${'w'.repeat(32)}`,
-  WHATSAPP_APP_SECRET: 'w'.repeat(40),
-  WHATSAPP_VERIFY_TOKEN: 'v'.repeat(20),
-  VOUCHER_PEPPER: 'x'.repeat(40),
-};
+const realSecrets = { NODE_ENV: 'production', ...freshProductionSecrets() };
 
 describe('payments in production', () => {
   it('refuses to start with the development payment provider secrets', async () => {

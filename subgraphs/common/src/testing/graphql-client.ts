@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import type { Config, SubgraphName } from '../config';
 import { PRINCIPAL_HEADER, signPrincipalHeader } from '../principal';
 import type { Principal } from '../principal';
 
@@ -23,7 +23,13 @@ export async function postGraphQL<TData = Record<string, unknown>>(
   return { status: response.status, ...body };
 }
 
-/** Calls a subgraph directly, signing the principal the way the gateway does. */
+/** Which subgraph serves this URL, from its /health answer (asked every time: test ports get reused). */
+export async function subgraphNameAt(url: string): Promise<SubgraphName> {
+  const response = await fetch(url.replace(/\/graphql$/, '/health'));
+  return ((await response.json()) as { service: SubgraphName }).service;
+}
+
+/** Calls a subgraph directly, signing the principal the way the gateway does (for that subgraph). */
 export async function callSubgraphAs<TData = Record<string, unknown>>(
   config: Config,
   url: string,
@@ -31,7 +37,7 @@ export async function callSubgraphAs<TData = Record<string, unknown>>(
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<GraphQLResponse<TData>> {
-  const header = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds);
+  const header = await signPrincipalHeader(principal, config.internalSigningSecret, config.principalMaxAgeSeconds, await subgraphNameAt(url));
   return postGraphQL<TData>(url, query, variables, { [PRINCIPAL_HEADER]: header });
 }
 

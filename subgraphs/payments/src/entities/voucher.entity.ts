@@ -55,15 +55,19 @@ export class VoucherEntity {
   releases!: number;
 }
 
-/** Failed redemption attempts per account, for the rate limit against guessing codes. */
+/** Failed redemption attempts per account and caller, for the rate limit against guessing codes. */
 @Entity({ name: 'voucher_attempt' })
-@Index('ix_voucher_attempt_account_time', ['accountId', 'attemptedAt'])
+@Index('ix_voucher_attempt_account_caller_time', ['accountId', 'caller', 'attemptedAt'])
 export class VoucherAttemptEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
   @Column({ name: 'account_id', type: 'varchar', length: 36 })
   accountId!: string;
+
+  /** Who entered the code (`role:subject`): one guesser does not lock the account for the others. */
+  @Column({ type: 'varchar', length: 120, default: '' })
+  caller!: string;
 
   @Column({ name: 'attempted_at', type: 'datetime', precision: 3 })
   attemptedAt!: Date;

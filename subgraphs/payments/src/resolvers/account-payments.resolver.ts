@@ -27,9 +27,10 @@ export class AccountPaymentsResolver {
   @Directive('@requires(fields: "brandCode")')
   @FieldResolver(() => AutoTopUpRuleType, { nullable: true, description: 'The account\'s automatic top-up rule, if any.' })
   async autoTopUp(@Root() account: PaymentsAccount, @Ctx() { principal, services }: PaymentsContext): Promise<AutoTopUpRuleType | null> {
-    if (!inScope(accountScope(principal), account)) return null;
     const rule = await services.autoTopUps.ruleForAccount(account.id);
-    return rule ? toAutoTopUpRule(rule) : null;
+    // Judged by the rule's stored account and brand: the representation's brandCode is the caller's to make up.
+    if (!rule || !inScope(accountScope(principal), { id: rule.accountId, brandCode: rule.brandCode })) return null;
+    return toAutoTopUpRule(rule);
   }
 
   @Allow('customer', 'partner', 'service')
@@ -49,8 +50,9 @@ export class AccountPaymentsResolver {
   @Directive('@requires(fields: "brandCode")')
   @FieldResolver(() => [SavedPaymentMethodType], { description: 'Payment methods saved for automatic top-ups.' })
   async savedPaymentMethods(@Root() account: PaymentsAccount, @Ctx() { principal, services }: PaymentsContext): Promise<SavedPaymentMethodType[]> {
-    if (!inScope(accountScope(principal), account)) return [];
-    return services.autoTopUps.savedMethods(account.id);
+    // Judged by each method's stored brand: the representation's brandCode is the caller's to make up.
+    const scope = accountScope(principal);
+    return (await services.autoTopUps.savedMethods(account.id)).filter((method) => inScope(scope, { id: method.accountId, brandCode: method.brandCode }));
   }
 
   @Allow('customer', 'partner', 'service')

@@ -69,7 +69,7 @@ export class TopUpResolver {
 
   @Allow('customer', 'partner', 'service')
   @Mutation(() => TopUpType, {
-    description: 'Redeems a voucher code (or the USSD string *103*<code>#, which also works from abroad). Wrong codes are rate-limited per account.',
+    description: 'Redeems a voucher code (or the USSD string *103*<code>#, which also works from abroad). Wrong codes are rate-limited per caller and account.',
   })
   async redeemVoucher(
     @Arg('accountId', () => ID, { description: 'The account to load.' }) accountId: string,

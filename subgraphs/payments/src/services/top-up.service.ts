@@ -346,15 +346,19 @@ export class TopUpService {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
       throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
     }
-    if (!inScope(accountScope(principal), account)) return { orders: [], hasNextPage: false };
+    // The account's brandCode comes from an entity representation, which any principal may make up
+    // (_entities straight to payments): scope by the brand stored on the orders, never by it.
+    const scope = accountScope(principal);
+    if (scope.kind === 'account' && scope.accountId !== account.id) return { orders: [], hasNextPage: false };
     let query = this.orders
       .createQueryBuilder('o')
       .where('o.account_id = :accountId', { accountId: account.id })
       .orderBy('o.created_at', 'DESC')
       .addOrderBy('o.id', 'DESC')
       .take(first + 1);
+    if (scope.kind === 'brand') query = query.andWhere('o.brand_code = :brand', { brand: scope.brand });
     if (after) {
-      const cursor = await this.orders.findOneBy({ id: after, accountId: account.id });
+      const cursor = await this.orders.findOneBy({ id: after, accountId: account.id, ...(scope.kind === 'brand' ? { brandCode: scope.brand } : {}) });
       if (!cursor) throw badInput('after is not a cursor of this list', 'after');
       query = query.andWhere('(o.created_at < :at OR (o.created_at = :at AND o.id < :id))', { at: cursor.createdAt, id: cursor.id });
     }

@@ -17,6 +17,11 @@ export const MAX_BATCH_SIZE = 10_000;
 const USSD_VOUCHER = /^\*103\*(\d+)#$/;
 const RATE_WINDOW_MS = 60 * 60 * 1000;
 
+/** The caller a failed attempt counts for; fits the column. */
+function callerOf(principal: Principal): string {
+  return `${principal.role}:${principal.subject}`.slice(0, 120);
+}
+
 /** Accepts the bare code or the USSD string `*103*<code>#`, which works the same from abroad. */
 export function voucherCodeFrom(input: string): string | null {
   const compact = input.replace(/[\s-]/g, '');
@@ -74,10 +79,14 @@ export class VoucherService {
   async redeem(principal: Principal, accountId: string, input: string): Promise<TopUpOrderEntity> {
     const account = await this.topUps.visibleAccount(principal, accountId);
     const now = this.clock.now();
-    const recentFailures = await this.attempts.countBy({ accountId: account.id, attemptedAt: MoreThan(new Date(now.getTime() - RATE_WINDOW_MS)) });
+    // Per caller and account: per account alone, five wrong codes from one caller locked the
+    // account's vouchers for everyone else who may redeem for it (its customer, other apps).
+    const caller = callerOf(principal);
+    const recent = { accountId: account.id, caller, attemptedAt: MoreThan(new Date(now.getTime() - RATE_WINDOW_MS)) };
+    const recentFailures = await this.attempts.countBy(recent);
     if (recentFailures >= this.failedAttemptsPerHour) {
       const oldest = await this.attempts.findOne({
-        where: { accountId: account.id, attemptedAt: MoreThan(new Date(now.getTime() - RATE_WINDOW_MS)) },
+        where: recent,
         order: { attemptedAt: 'ASC' },
       });
       const retryAfterSeconds = Math.max(1, Math.ceil(((oldest?.attemptedAt.getTime() ?? now.getTime()) + RATE_WINDOW_MS - now.getTime()) / 1000));
@@ -85,7 +94,7 @@ export class VoucherService {
     }
     const code = voucherCodeFrom(input);
     if (!code) {
-      await this.recordFailure(account.id);
+      await this.recordFailure(account.id, caller);
       throw new DomainError('VOUCHER_INVALID', `A voucher code has ${VOUCHER_CODE_DIGITS} digits (or dial *103*<code>#)`, { field: 'code' });
     }
     // Refused before the code is used: a voucher that cannot be booked stays unredeemed.
@@ -110,13 +119,13 @@ export class VoucherService {
     if ('order' in outcome && outcome.order) return outcome.order;
     // Re-entering one's own, already redeemed code is not guessing: it does not count against the limit.
     const ownCode = outcome.error === 'VOUCHER_ALREADY_REDEEMED' && outcome.voucher?.redeemedAccountId === account.id;
-    if (!ownCode) await this.recordFailure(account.id);
+    if (!ownCode) await this.recordFailure(account.id, caller);
     throw outcome.error === 'VOUCHER_INVALID'
       ? new DomainError('VOUCHER_INVALID', 'This voucher code is not valid for this brand', { field: 'code' })
       : new DomainError('VOUCHER_ALREADY_REDEEMED', 'This voucher code has already been redeemed', { field: 'code' });
   }
 
-  private async recordFailure(accountId: string): Promise<void> {
-    await this.attempts.insert({ id: randomUUID(), accountId, attemptedAt: this.clock.now() });
+  private async recordFailure(accountId: string, caller: string): Promise<void> {
+    await this.attempts.insert({ id: randomUUID(), accountId, caller, attemptedAt: this.clock.now() });
   }
 }
