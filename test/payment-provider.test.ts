@@ -176,6 +176,11 @@ describe('payments through the provider (Stripe SDK against the local fake)', ()
     expect(errorCode(huge)).toBe('LIMIT_EXCEEDED');
     expect(await balanceOf(customer.id)).toBe(0);
 
+    // A canceled order's checkout was already open; it is paid after the day has been filled.
+    const canceled = (await createTopUp(token, customer.id, 15_000, 'limit-day-late')).data!.createTopUp;
+    const lateSession = await openLink(canceled.paymentUrl!);
+    expect((await query(token, 'mutation($id: ID!) { cancelTopUp(id: $id) { status } }', { id: canceled.id })).errors).toBeUndefined();
+
     // Daily sum: 30 000 ct a day in this stack; pending orders count.
     for (const key of ['limit-day-1', 'limit-day-2']) expect((await createTopUp(token, customer.id, 15_000, key)).errors).toBeUndefined();
     const overDay = await createTopUp(token, customer.id, 100, 'limit-day-3');
@@ -185,7 +190,13 @@ describe('payments through the provider (Stripe SDK against the local fake)', ()
     const ordersAfter = await query<{ account: { topUps: { nodes: unknown[] } } }>(operator, 'query($id: ID!) { account(id: $id) { topUps(first: 100) { nodes { id } } } }', {
       id: customer.id,
     });
-    expect(ordersAfter.data!.account.topUps.nodes.length).toBe(ordersBefore.data!.account.topUps.nodes.length + 2);
+    expect(ordersAfter.data!.account.topUps.nodes.length).toBe(ordersBefore.data!.account.topUps.nodes.length + 3);
+
+    // Paid late, it would pass the day's limit: refunded, not credited.
+    await stack.stripe.completeCheckout(lateSession, { method: 'paypal' });
+    await eventually(async () => (await order(canceled.id)).status === 'REFUNDED', 'the late payment refunded');
+    expect((await order(canceled.id)).refundReason).toMatch(/DAILY_MAXIMUM/);
+    expect(refundsFor(canceled.id).map((refund) => refund.amount)).toEqual([15_000]);
 
     // The ledger itself refuses a posting outside its range before it commits.
     const ledgerCredit = await query(service, 'mutation($input: LedgerCreditInput!) { creditAccount(input: $input) { replayed } }', {

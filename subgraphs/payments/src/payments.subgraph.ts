@@ -13,7 +13,6 @@ import { BrandPolicyClient } from '../../common/src/policy/brand-policy.client';
 import { SubgraphClient } from '../../common/src/subgraph-client';
 import type { SubgraphDefinition, SubgraphRuntime } from '../../common/src/subgraph';
 import { TransactionRunner } from '../../common/src/transaction';
-import { In } from 'typeorm';
 import { AccountsHttpAdapter } from './adapters/accounts-http.adapter';
 import { StripePaymentProvider } from './adapters/stripe-payment-provider.adapter';
 import { PoliciesHttpAdapter } from './adapters/policies-http.adapter';
@@ -37,7 +36,8 @@ import { buildPaymentsSchema } from './schema';
 import type { PaymentsLoaders } from './schema';
 import { AutoTopUpService, CHARGE_TOPIC, NOTIFICATION_TOPIC } from './services/auto-top-up.service';
 import { CheckoutService } from './services/checkout.service';
-import { BLOCKING_DISPUTES, CHARGEBACK_TOPIC, METHOD_SAVED_TOPIC, PAYMENT_WEBHOOK_PATH, PaymentWebhookService, STRIPE_SIGNATURE_HEADER } from './services/payment-webhook.service';
+import { DisputeService } from './services/dispute.service';
+import { CHARGEBACK_TOPIC, METHOD_SAVED_TOPIC, PAYMENT_WEBHOOK_PATH, PaymentWebhookService, STRIPE_SIGNATURE_HEADER } from './services/payment-webhook.service';
 import { CREDIT_TOPIC, REFUND_TOPIC, TopUpService } from './services/top-up.service';
 import type { CreditMessage } from './services/top-up.service';
 import { VoucherService } from './services/voucher.service';
@@ -55,6 +55,7 @@ export interface PaymentsServices {
   whatsApp: WhatsAppService;
   vouchers: VoucherService;
   autoTopUps: AutoTopUpService;
+  disputes: DisputeService;
   provider: PaymentProviderPort;
   relay: OutboxRelay;
   accounts: AccountsPort;
@@ -76,7 +77,6 @@ export interface PaymentsOptions {
 /** Refusals by the ledger that retrying cannot change: the money goes back instead. */
 const FINAL_CREDIT_REFUSALS = new Set(['SIM_INACTIVE', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'LIMIT_EXCEEDED']);
 const DEFAULT_METHODS: OrderPaymentMethod[] = ['PAYPAL', 'SOFORTUEBERWEISUNG', 'VISA', 'MASTERCARD'];
-const CARD_METHODS: OrderPaymentMethod[] = ['VISA', 'MASTERCARD'];
 
 export function createPaymentsServices(runtime: SubgraphRuntime, options: PaymentsOptions = {}): PaymentsServices {
   const { dataSource, config, logger } = runtime;
@@ -91,14 +91,7 @@ export function createPaymentsServices(runtime: SubgraphRuntime, options: Paymen
   const provider =
     options.provider?.(runtime) ??
     new StripePaymentProvider({ ...config.payments.stripe, webhookToleranceSeconds: config.payments.webhookToleranceSeconds });
-  topUps.expireCheckout = async (sessionId) => {
-    try {
-      await provider.expireCheckout(sessionId);
-    } catch (error) {
-      logger.warn({ err: error }, 'checkout of an expired order could not be closed at the provider');
-    }
-  };
-  const disputes = dataSource.getRepository(PaymentDisputeEntity);
+  const disputes = new DisputeService(dataSource.getRepository(PaymentDisputeEntity), clock);
   const allowedMethods = async (brandCode: string, channel: TopUpChannel, accountId?: string): Promise<OrderPaymentMethod[]> => {
     const policy = await policies.topUpPolicy(brandCode, clock.now());
     const listed = policy.topUp.channels.find((candidate) => candidate.kind === channel)?.paymentMethods;
@@ -107,9 +100,8 @@ export function createPaymentsServices(runtime: SubgraphRuntime, options: Paymen
     );
     if (!accountId) return methods;
     // A method charged back pays no further top-ups of this account until the dispute is resolved.
-    const blocked = await disputes.find({ where: { accountId, status: In([...BLOCKING_DISPUTES]) } });
-    const blockedMethods = new Set(blocked.flatMap((dispute) => (CARD_METHODS.includes(dispute.paymentMethod as OrderPaymentMethod) ? CARD_METHODS : [dispute.paymentMethod])));
-    return methods.filter((method) => !blockedMethods.has(method));
+    const blocked = await disputes.blockedMethods(accountId);
+    return methods.filter((method) => !blocked.has(method));
   };
   const checkout = new CheckoutService(orders, topUps, accounts, provider, allowedMethods, config.payments.pageBaseUrl, logger);
   const autoTopUps = new AutoTopUpService(
@@ -119,11 +111,12 @@ export function createPaymentsServices(runtime: SubgraphRuntime, options: Paymen
     accounts,
     provider,
     dataSource.getRepository(SavedPaymentMethodEntity),
+    disputes,
     clock,
     logger,
     config.payments.pageBaseUrl,
   );
-  const webhooks = new PaymentWebhookService(orders, transactions, topUps, autoTopUps, provider, clock, logger);
+  const webhooks = new PaymentWebhookService(transactions, topUps, autoTopUps, disputes, provider, clock, logger);
   const whatsApp = new WhatsAppService(
     dataSource.getRepository(WhatsAppMessageEntity),
     transactions,
@@ -206,7 +199,7 @@ export function createPaymentsServices(runtime: SubgraphRuntime, options: Paymen
     },
     [CHARGEBACK_TOPIC]: async (message: OutboxMessage) => {
       const { disputeId, won } = message.payload as { disputeId: string; won?: boolean };
-      const dispute = await disputes.findOneBy({ id: disputeId });
+      const dispute = await dataSource.getRepository(PaymentDisputeEntity).findOneBy({ id: disputeId });
       if (!dispute) return;
       if (won) {
         await accounts.credit({ accountId: dispute.accountId, amountCents: dispute.recoveredCents, reference: `chargeback-won:${dispute.id}`, reason: 'Rückbuchung aufgehoben (Chargeback gewonnen)' });
@@ -239,6 +232,7 @@ export function createPaymentsServices(runtime: SubgraphRuntime, options: Paymen
     whatsApp,
     vouchers,
     autoTopUps,
+    disputes,
     provider,
     relay,
     accounts,
@@ -246,7 +240,10 @@ export function createPaymentsServices(runtime: SubgraphRuntime, options: Paymen
     checkoutUrl: (order) => checkout.paymentLink(order),
     allowedMethods,
     runJobs: async () => {
-      await topUps.expireOverdue();
+      // The provider's checkout closes too, so the link cannot take money for an expired order.
+      for (const sessionId of await topUps.expireOverdue()) {
+        await provider.expireCheckout(sessionId).catch((error: unknown) => logger.warn({ err: error }, 'checkout of an expired order could not be closed at the provider'));
+      }
       await autoTopUps.runMonthly();
       await autoTopUps.retryFailed(async (accountId) => (await accounts.findById(accountId))?.balanceCents ?? null);
     },

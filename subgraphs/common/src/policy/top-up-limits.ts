@@ -53,11 +53,18 @@ export function checkTopUpLimits(
   return null;
 }
 
+// Built once: constructing an Intl.DateTimeFormat costs far more than formatting with it.
+const BERLIN_CLOCK = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Berlin',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
 /** Start of the calendar day in Germany that `at` falls on, as an instant. */
 export function startOfBerlinDay(at: Date): Date {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-    .formatToParts(at)
-    .reduce<Record<string, string>>((all, part) => ({ ...all, [part.type]: part.value }), {});
+  const parts = Object.fromEntries(BERLIN_CLOCK.formatToParts(at).map((part) => [part.type, part.value]));
   const sinceMidnightMs = ((Number(parts.hour) * 60 + Number(parts.minute)) * 60 + Number(parts.second)) * 1000 + (at.getTime() % 1000);
   return new Date(at.getTime() - sinceMidnightMs);
 }

@@ -37,7 +37,7 @@ const CARD_BRANDS: Record<string, OrderPaymentMethod> = { visa: 'VISA', masterca
  * Declines only the customer can resolve (authenticate, use another card): the rule pauses. Soft
  * declines (insufficient_funds, processing_error, try_again_later) are tried again after a backoff.
  */
-const CUSTOMER_ACTION_CODES = new Set(['authentication_required', 'card_declined', 'expired_card', 'incorrect_cvc', 'card_not_supported', 'no_saved_method']);
+const CUSTOMER_ACTION_CODES = new Set(['authentication_required', 'card_declined', 'expired_card', 'incorrect_cvc', 'card_not_supported', 'no_saved_method', 'payment_method_blocked']);
 
 function idOf(value: string | { id: string } | null | undefined): string | null {
   if (!value) return null;

@@ -2,7 +2,8 @@ import { Money } from '../../../common/src/money';
 import type { AutoTopUpRuleEntity } from '../entities/auto-top-up-rule.entity';
 import type { TopUpOrderEntity } from '../entities/top-up-order.entity';
 import type { WhatsAppMessageEntity } from '../entities/whatsapp-message.entity';
-import type { AutoTopUpRuleType, TopUpType, WhatsAppMessageType } from '../types/top-up.type';
+import type { PaymentDisputeEntity } from '../entities/payment-dispute.entity';
+import type { AutoTopUpRuleType, PaymentDisputeType, TopUpType, WhatsAppMessageType } from '../types/top-up.type';
 
 export function toTopUp(order: TopUpOrderEntity, checkoutUrl: (order: TopUpOrderEntity) => string): TopUpType {
   return {
@@ -41,4 +42,13 @@ export function toAutoTopUpRule(rule: AutoTopUpRuleEntity): AutoTopUpRuleType {
 
 export function toWhatsAppMessage(message: WhatsAppMessageEntity): WhatsAppMessageType {
   return { id: message.id, direction: message.direction, msisdn: message.msisdn, text: message.text, orderId: message.orderId, createdAt: message.createdAt };
+}
+
+export function toPaymentDispute(dispute: PaymentDisputeEntity): PaymentDisputeType {
+  return {
+    ...dispute,
+    amount: Money.ofCents(dispute.amountCents),
+    recovered: Money.ofCents(dispute.recoveredCents),
+    owed: Money.ofCents(dispute.owedCents),
+  };
 }

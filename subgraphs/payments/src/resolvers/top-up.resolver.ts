@@ -5,7 +5,7 @@ import { badInput } from '../../../common/src/errors';
 import { Money } from '../../../common/src/money';
 import type { PaymentsContext } from '../schema';
 import { CreateTopUpInput, PaymentDisputeType, TopUpType, TopUpVolumeType, VoucherBatchType, WhatsAppMessageType } from '../types/top-up.type';
-import { toTopUp, toWhatsAppMessage } from './top-up.mapper';
+import { toPaymentDispute, toTopUp, toWhatsAppMessage } from './top-up.mapper';
 
 @Resolver()
 export class TopUpResolver {
@@ -53,12 +53,15 @@ export class TopUpResolver {
     @Arg('status', () => String, { nullable: true, description: 'Only disputes in this status (OPEN, WON, LOST, SETTLED).' }) status: string | null,
     @Ctx() { services }: PaymentsContext,
   ): Promise<PaymentDisputeType[]> {
-    return (await services.webhooks.disputes(status)).map((dispute) => ({
-      ...dispute,
-      amount: Money.ofCents(dispute.amountCents),
-      recovered: Money.ofCents(dispute.recoveredCents),
-      owed: Money.ofCents(dispute.owedCents),
-    }));
+    return (await services.disputes.list(status)).map(toPaymentDispute);
+  }
+
+  @Allow('admin')
+  @Mutation(() => PaymentDisputeType, {
+    description: 'Records that what a lost chargeback left owed has been settled: the charged-back payment method may pay top-ups of the account again.',
+  })
+  async settlePaymentDispute(@Arg('id', () => ID, { description: 'Dispute id.' }) id: string, @Ctx() { services }: PaymentsContext): Promise<PaymentDisputeType> {
+    return toPaymentDispute(await services.disputes.settle(id));
   }
 
   @Allow('customer', 'partner', 'service')

@@ -13,6 +13,7 @@ import type { TopUpOrderEntity } from '../entities/top-up-order.entity';
 import type { AccountsPort } from '../ports/accounts.port';
 import { SavedPaymentMethodEntity } from '../entities/saved-payment-method.entity';
 import type { PaymentProviderPort, StoredChargeOutcome } from '../ports/payment-provider.port';
+import type { DisputeService } from './dispute.service';
 import type { TopUpService } from './top-up.service';
 
 export const NOTIFICATION_TOPIC = 'account.notification';
@@ -58,6 +59,7 @@ export class AutoTopUpService {
     private readonly accounts: AccountsPort,
     private readonly provider: PaymentProviderPort,
     private readonly methods: Repository<SavedPaymentMethodEntity>,
+    private readonly disputes: DisputeService,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly pageBaseUrl: string,
@@ -127,6 +129,9 @@ export class AutoTopUpService {
     if (!saved?.providerCustomerId || !saved.providerMethodId) {
       return { order, result: { outcome: 'DECLINED', paymentId: null, code: 'no_saved_method', needsCustomer: true, message: 'no saved payment method' } };
     }
+    if (saved.fingerprint && (await this.disputes.isBlocked(order.accountId, saved.fingerprint))) {
+      return { order, result: { outcome: 'DECLINED', paymentId: null, code: 'payment_method_blocked', needsCustomer: true, message: 'payment method blocked after a chargeback' } };
+    }
     return { order, result: await this.provider.chargeSavedMethod(order, { customerId: saved.providerCustomerId, paymentMethodId: saved.providerMethodId }) };
   }
 
@@ -150,6 +155,7 @@ export class AutoTopUpService {
     if (!saved) {
       throw badInput('paymentMethodRef must be the id of a payment method saved for this account (startPaymentMethodSetup)', 'paymentMethodRef');
     }
+    await this.disputes.assertNotBlocked(account.id, saved.fingerprint);
     await this.topUps.assertAmountAllowed(account, 'AUTOMATIC', input.amountCents);
     // Threshold first, rule second: if saving the rule fails, a reported crossing finds no rule and does nothing.
     await this.accounts.setAutoTopUpThreshold(account.id, input.trigger === 'BELOW_THRESHOLD' ? input.thresholdCents : null);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager, Repository } from 'typeorm';
-import { In } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Clock } from '../../../common/src/clock';
 import type { Logger } from '../../../common/src/logger';
 import { enqueueOutboxMessage } from '../../../common/src/outbox/outbox.service';
@@ -11,6 +10,7 @@ import { TopUpOrderEntity } from '../entities/top-up-order.entity';
 import { WebhookSignatureError } from '../ports/payment-provider.port';
 import type { PaymentProviderPort, ProviderEvent } from '../ports/payment-provider.port';
 import type { AutoTopUpService } from './auto-top-up.service';
+import type { DisputeService } from './dispute.service';
 import type { TopUpService } from './top-up.service';
 
 export const PAYMENT_WEBHOOK_PATH = '/webhooks/stripe';
@@ -26,9 +26,6 @@ export interface WebhookAnswer {
 type Manager = EntityManager;
 type Event<K extends ProviderEvent['kind']> = Extract<ProviderEvent, { kind: K }>;
 
-/** Disputes that keep the payment method blocked for the account (section 11). */
-export const BLOCKING_DISPUTES = ['OPEN', 'LOST'] as const;
-
 /**
  * The provider's webhook: the only way an order becomes PAID. The SDK verifies the signature over
  * the raw body; each event id is applied once; the order row is locked while an event is applied,
@@ -37,10 +34,10 @@ export const BLOCKING_DISPUTES = ['OPEN', 'LOST'] as const;
  */
 export class PaymentWebhookService {
   constructor(
-    private readonly orders: Repository<TopUpOrderEntity>,
     private readonly transactions: TransactionRunner,
     private readonly topUps: TopUpService,
     private readonly autoTopUps: AutoTopUpService,
+    private readonly disputes: DisputeService,
     private readonly provider: PaymentProviderPort,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -142,7 +139,7 @@ export class PaymentWebhookService {
     const paidOrder: TopUpOrderEntity = { ...order, ...paid, status: 'PAID' };
     // Money the provider took becomes credit even after the order expired or failed, unless a rule
     // of section 11 says no: then it goes back, in full, instead.
-    const refusal = await this.refusalForPaidOrder(manager, paidOrder, event.amountCents, event.currency);
+    const refusal = await this.refusalForPaidOrder(manager, paidOrder, event.amountCents, event.currency, order.status === 'PENDING');
     if (refusal) {
       await this.topUps.requestRefund(manager, paidOrder, refusal);
       return 'APPLIED_PAID_REFUNDING';
@@ -156,11 +153,13 @@ export class PaymentWebhookService {
    * day's sum. The contract and the balance are the ledger's: it refuses the credit under the
    * account's lock, and the money is refunded just the same.
    */
-  private async refusalForPaidOrder(manager: Manager, order: TopUpOrderEntity, amountCents: number, currency: string): Promise<string | null> {
+  private async refusalForPaidOrder(manager: Manager, order: TopUpOrderEntity, amountCents: number, currency: string, wasPending: boolean): Promise<string | null> {
     if (amountCents !== order.amountCents || currency.toLowerCase() !== 'eur') return `paid ${amountCents} ${currency}, ordered ${order.amountCents} eur`;
-    if (order.paymentFingerprint && (await this.isBlocked(manager, order.accountId, order.paymentFingerprint))) return 'payment method blocked after a chargeback';
-    if (order.channel === 'AUTOMATIC') return null;
-    const refusal = await this.topUps.limitRefusal(order.accountId, order.brandCode, null, amountCents, { includePending: false, excludingOrderId: order.id, manager });
+    if (order.paymentFingerprint && (await this.disputes.isBlocked(order.accountId, order.paymentFingerprint, manager))) return 'payment method blocked after a chargeback';
+    // A pending order was counted in the day's sum of every order created after it, so together
+    // they fit; only a late payment of an expired, failed or canceled order can pass the day's limit.
+    if (order.channel === 'AUTOMATIC' || wasPending) return null;
+    const refusal = await this.topUps.limitRefusal(order.accountId, order.brandCode, null, amountCents, { includePending: true, excludingOrderId: order.id, manager });
     return refusal ? `LIMIT_EXCEEDED: ${refusal.limit}` : null;
   }
 
@@ -252,13 +251,5 @@ export class PaymentWebhookService {
       payload: { setupReference: event.setupReference, setupId: event.setupId },
     });
     return 'APPLIED_METHOD_SAVED';
-  }
-
-  disputes(status: string | null): Promise<PaymentDisputeEntity[]> {
-    return this.orders.manager.getRepository(PaymentDisputeEntity).find({ where: status ? { status: status as PaymentDisputeEntity['status'] } : {}, order: { openedAt: 'DESC' }, take: 200 });
-  }
-
-  async isBlocked(manager: Manager, accountId: string, fingerprint: string): Promise<boolean> {
-    return manager.getRepository(PaymentDisputeEntity).existsBy({ accountId, paymentFingerprint: fingerprint, status: In([...BLOCKING_DISPUTES]) });
   }
 }

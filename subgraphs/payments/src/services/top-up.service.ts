@@ -20,7 +20,7 @@ import type { TransactionRunner } from '../../../common/src/transaction';
 import { TopUpOrderEntity } from '../entities/top-up-order.entity';
 import type { OrderPaymentMethod, TopUpChannel } from '../entities/top-up-order.entity';
 import type { AccountSnapshot, AccountsPort } from '../ports/accounts.port';
-import type { PoliciesPort } from '../ports/policies.port';
+import type { PoliciesPort, TopUpPolicy } from '../ports/policies.port';
 
 export const MAX_PAGE_SIZE = 100;
 export const CREDIT_TOPIC = 'ledger.credit';
@@ -104,7 +104,7 @@ export class TopUpService {
         acceptedAmountsCents: verdict.acceptedAmountsCents,
       });
     }
-    const refusal = await this.limitRefusal(account.id, account.brandCode, account.balanceCents, amountCents, { includePending: true, excludingOrderId });
+    const refusal = await this.limitRefusal(account.id, account.brandCode, account.balanceCents, amountCents, { includePending: true, excludingOrderId, policy });
     if (refusal) throw new DomainError('LIMIT_EXCEEDED', refusal.message, { field: 'amountCents', limit: refusal.limit, limitCents: refusal.limitCents });
   }
 
@@ -115,9 +115,9 @@ export class TopUpService {
     /** Null where the ledger checks the balance itself (money already taken). */
     balanceCents: number | null,
     amountCents: number,
-    options: { includePending: boolean; excludingOrderId?: string; manager?: EntityManager },
+    options: { includePending: boolean; excludingOrderId?: string; manager?: EntityManager; policy?: TopUpPolicy },
   ): Promise<ReturnType<typeof checkTopUpLimits>> {
-    const policy = await this.policies.topUpPolicy(brandCode, this.clock.now());
+    const policy = options.policy ?? (await this.policies.topUpPolicy(brandCode, this.clock.now()));
     const limits = effectiveTopUpLimits(policy.topUp, this.platformLimits);
     const toppedUpTodayCents = await this.toppedUpToday(accountId, options);
     return checkTopUpLimits({ amountCents, balanceCents, toppedUpTodayCents }, limits);
@@ -392,22 +392,16 @@ export class TopUpService {
     return rows.map((row) => ({ brandCode: row.brandCode, channel: row.channel, count: Number(row.count), amountCents: Number(row.amountCents) }));
   }
 
-  /** Set by the payments wiring: closes the provider's checkout of an expired order (best effort). */
-  expireCheckout?: (sessionId: string) => Promise<void>;
-
-  /** Pending orders past their time become EXPIRED; a late payment still credits (see the webhook). */
-  async expireOverdue(): Promise<number> {
+  /** Pending orders past their time become EXPIRED (a late payment still credits); returns their provider checkouts to close. */
+  async expireOverdue(): Promise<string[]> {
     const now = this.clock.now();
     const overdue = await this.orders.find({ where: { status: 'PENDING', expiresAt: LessThan(now) }, take: 500 });
-    let expired = 0;
+    const checkouts: string[] = [];
     for (const order of overdue) {
       const result = await this.orders.update({ id: order.id, status: 'PENDING' }, { status: 'EXPIRED', expiredAt: now, updatedAt: now });
-      if (result.affected !== 1) continue;
-      expired += 1;
-      // The provider's checkout closes too, so the link cannot take money for an expired order.
-      if (order.providerSessionId) await this.expireCheckout?.(order.providerSessionId);
+      if (result.affected === 1 && order.providerSessionId) checkouts.push(order.providerSessionId);
     }
-    return expired;
+    return checkouts;
   }
 
   async cancel(principal: Principal, orderId: string): Promise<TopUpOrderEntity> {
