@@ -29,8 +29,10 @@ export interface StripeFakeOptions {
   now?: () => Date;
   /** When set, requests with another Bearer key answer 401 like Stripe. */
   apiKey?: string;
-  /** Delivery tries per event (non-2xx or connection error), with a short pause between. */
+  /** Delivery tries per event (non-2xx or connection error); default 3. */
   deliveryAttempts?: number;
+  /** Pause between delivery tries; default 200 ms. */
+  deliveryBackoffMs?: number;
 }
 
 export interface FakeRequest {
@@ -50,6 +52,9 @@ export interface SignedEvent {
   header: string;
 }
 
+/** A refund the fake made, as Stripe's refund object. */
+export type FakeRefund = StripeObject & { amount: number; payment_intent: string | null; charge: string; status: string; metadata: Record<string, string> };
+
 export type FakeFailure = { status: number; error: Record<string, unknown> } | 'timeout' | 'reset';
 type SavedBehaviour = 'ok' | 'authentication_required' | 'card_declined' | 'insufficient_funds';
 
@@ -61,7 +66,7 @@ export interface StripeFake {
   requests(): FakeRequest[];
   /** Distinct objects created under an idempotency key: 0 or 1; replays do not count. */
   objectsCreatedFor(idempotencyKey: string): number;
-  refunds(): StripeObject[];
+  refunds(): FakeRefund[];
   failNext(match: { method?: string; path: string | RegExp }, answer: FakeFailure, times?: number): void;
   savePaymentMethod(customerId: string, opts?: { brand?: 'visa' | 'mastercard'; behaviour?: SavedBehaviour }): { id: string };
   completeCheckout(
@@ -77,6 +82,11 @@ export interface StripeFake {
 }
 
 class FakeError extends Error {
+  /** Events the failed request still causes (a declined PaymentIntent sends payment_failed). */
+  events: SignedEvent[] = [];
+  /** The object the failed request still created (a declined PaymentIntent exists), if any. */
+  created: string | null = null;
+
   constructor(
     readonly status: number,
     readonly body: Record<string, unknown>,
@@ -114,6 +124,9 @@ export function parseStripeForm(body: string): Record<string, unknown> {
   return root;
 }
 
+/** The payment method types the hosted page offers (Stripe knows more; the brand's are these). */
+const CHECKOUT_METHOD_TYPES = ['card', 'paypal', 'klarna', 'sofort', 'sepa_debit'];
+
 const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 const euros = (cents: number): string => `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, '0')} €`;
@@ -130,6 +143,9 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
   const sockets = new Set<Socket>();
   let webhookUrl = options.webhookUrl ?? null;
   const attempts = options.deliveryAttempts ?? 3;
+  const backoffMs = options.deliveryBackoffMs ?? 200;
+  // The API request being handled, so the events it causes name it like Stripe's `request` field.
+  let causedBy: { id: string | null; idempotency_key: string | null } = { id: null, idempotency_key: null };
 
   const get = (kind: string, id: string): StripeObject => {
     const found = objects.get(id);
@@ -151,7 +167,7 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
       type,
       livemode: false,
       pending_webhooks: 1,
-      request: { id: null, idempotency_key: null },
+      request: causedBy,
       data: { object },
     });
     const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: options.webhookSecret, timestamp: seconds() });
@@ -175,7 +191,7 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
       } catch {
         status = 0;
       }
-      if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, 200));
+      if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, backoffMs));
     }
     return status;
   };
@@ -208,25 +224,24 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
       refunds: { object: 'list', data: [], has_more: false, url: '/v1/refunds' },
     });
 
-  const methodDetails = (method: string, cardBrand: string, fingerprint: string): Record<string, unknown> =>
-    method === 'card'
-      ? { type: 'card', card: { brand: cardBrand, last4: cardBrand === 'visa' ? '4242' : '4444', exp_month: 12, exp_year: 2030, fingerprint, country: 'DE' } }
-      : method === 'paypal'
-        ? { type: 'paypal', paypal: { payer_id: `PAYER${fingerprint.slice(0, 8).toUpperCase()}`, payer_email: 'kunde@example.de' } }
-        : { type: method, [method]: {} };
+  /** A PaymentMethod object (retrievable) of the given type; cards carry brand, last4 and fingerprint. */
+  const createPaymentMethod = (type: string, cardBrand: string, customer: string | null): StripeObject => {
+    const fingerprint = randomBytes(8).toString('hex');
+    const details =
+      type === 'card'
+        ? { brand: cardBrand, last4: cardBrand === 'visa' ? '4242' : '4444', exp_month: 12, exp_year: 2030, fingerprint, country: 'DE', funding: 'credit' }
+        : type === 'paypal'
+          ? { payer_id: `PAYER${fingerprint.slice(0, 8).toUpperCase()}`, payer_email: 'kunde@example.de' }
+          : type === 'sepa_debit'
+            ? { bank_code: '37040044', country: 'DE', fingerprint, last4: '3000' }
+            : {};
+    return put({ id: newId('pm'), object: 'payment_method', type, [type]: details, customer, billing_details: { email: null, name: null }, created: seconds(), livemode: false, metadata: {} });
+  };
+  /** A charge's payment_method_details for a PaymentMethod: the same type-named hash. */
+  const detailsOf = (method: StripeObject): Record<string, unknown> => ({ type: method.type, [String(method.type)]: method[String(method.type)] });
 
   const savePaymentMethod = (customerId: string, opts: { brand?: 'visa' | 'mastercard'; behaviour?: SavedBehaviour } = {}): { id: string } => {
-    const brand = opts.brand ?? 'visa';
-    const method = put({
-      id: newId('pm'),
-      object: 'payment_method',
-      type: 'card',
-      customer: customerId,
-      created: seconds(),
-      livemode: false,
-      card: { brand, last4: brand === 'visa' ? '4242' : '4444', exp_month: 12, exp_year: 2030, fingerprint: randomBytes(8).toString('hex'), country: 'DE' },
-      metadata: {},
-    });
+    const method = createPaymentMethod('card', opts.brand ?? 'visa', customerId);
     behaviours.set(method.id, opts.behaviour ?? 'ok');
     return { id: method.id };
   };
@@ -238,6 +253,10 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
     if (mode !== 'payment' && mode !== 'setup') throw invalid('Invalid mode: must be one of payment, setup, or subscription', 'mode');
     if (!params.success_url && params.ui_mode !== 'embedded') throw invalid('Missing required param: success_url.', 'success_url', 'parameter_missing');
     const methods = (params.allowed_payment_method_types ?? params.payment_method_types ?? ['card']) as string[];
+    const unknown = methods.find((type) => !CHECKOUT_METHOD_TYPES.includes(type));
+    if (unknown !== undefined) throw invalid(`Invalid payment_method_types[0]: must be one of ${CHECKOUT_METHOD_TYPES.join(', ')}`, 'payment_method_types');
+    if (params.customer_creation !== undefined && mode !== 'payment') throw invalid('customer_creation can only be used in payment mode.', 'customer_creation');
+    if (params.customer !== undefined) get('customer', String(params.customer));
     const expiresAt = params.expires_at === undefined ? seconds() + 24 * 3600 : Number(params.expires_at);
     if (expiresAt < seconds() + 30 * 60 - 5 || expiresAt > seconds() + 24 * 3600 + 5) {
       throw invalid('The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.', 'expires_at');
@@ -274,6 +293,12 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
       client_reference_id: (params.client_reference_id as string | undefined) ?? null,
       metadata: (params.metadata as Record<string, string> | undefined) ?? {},
       payment_method_types: methods,
+      allowed_payment_method_types: (params.allowed_payment_method_types as string[] | undefined) ?? null,
+      customer_creation: (params.customer_creation as string | undefined) ?? null,
+      customer_details: null,
+      customer_email: (params.customer_email as string | undefined) ?? null,
+      ui_mode: 'hosted',
+      payment_link: null,
       payment_intent: null,
       setup_intent: null,
       success_url: params.success_url ?? null,
@@ -327,15 +352,18 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
         status: behaviour === 'authentication_required' ? 'requires_action' : 'requires_payment_method',
         last_payment_error: { type: 'card_error', code: errorCode, decline_code: declineCode, message: 'Your card was declined.' },
       });
-      const failed = event('payment_intent.payment_failed', { ...intent });
-      throw Object.assign(
-        new FakeError(402, { type: 'card_error', code: errorCode, decline_code: declineCode, message: behaviour === 'authentication_required' ? 'This payment requires authentication.' : 'Your card was declined.', payment_intent: { ...intent } }),
-        { events: [failed] },
-      );
+      const declined = new FakeError(402, {
+        type: 'card_error',
+        code: errorCode,
+        decline_code: declineCode,
+        message: behaviour === 'authentication_required' ? 'This payment requires authentication.' : 'Your card was declined.',
+        payment_intent: { ...intent },
+      });
+      declined.events = [event('payment_intent.payment_failed', { ...intent })];
+      declined.created = intent.id;
+      throw declined;
     }
-    const method = get('payment_method', paymentMethod);
-    const card = method.card as { brand: string; fingerprint: string };
-    const charge = chargeFor(intent, methodDetails('card', card.brand, card.fingerprint));
+    const charge = chargeFor(intent, detailsOf(get('payment_method', paymentMethod)));
     Object.assign(intent, { status: 'succeeded', amount_received: amount, latest_charge: charge.id });
     return { intent, events: [event('payment_intent.succeeded', { ...intent }), event('charge.succeeded', { ...charge })] };
   };
@@ -462,10 +490,14 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
         const paramsText = JSON.stringify(params);
         if (seen) {
           if (seen.path !== path || seen.params !== paramsText) {
-            throw new FakeError(400, {
+            // 400, not 409: the SDK makes a StripeIdempotencyError only of a 400 (a 409, which Stripe
+            // answers while the key's first request still runs, it retries as a StripeAPIError).
+            record(400);
+            json(res, 400, { error: {
               type: 'idempotency_error',
               message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
-            });
+            } });
+            return;
           }
           record(seen.status, true);
           json(res, seen.status, seen.body, { 'idempotent-replayed': 'true', 'idempotency-key': key });
@@ -478,6 +510,8 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
       let body: string;
       let events: SignedEvent[] = [];
       let created: string | null = null;
+      const requestId = newId('req');
+      causedBy = { id: requestId, idempotency_key: key };
       try {
         const result = route[1](params, route[0].exec(path)![1]);
         body = JSON.stringify(result.object);
@@ -487,11 +521,15 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
         if (!(error instanceof FakeError)) throw error;
         status = error.status;
         body = JSON.stringify({ error: error.body });
-        events = (error as FakeError & { events?: SignedEvent[] }).events ?? [];
+        events = error.events;
+        created = error.created;
+      } finally {
+        causedBy = { id: null, idempotency_key: null };
       }
+      // Like Stripe, a request that failed validation saves nothing under its key; anything that ran does.
       if (key && status !== 400 && status !== 401 && status !== 404) idempotent.set(key, { path, params: JSON.stringify(params), status, body, created });
       record(status);
-      json(res, status, body, key ? { 'idempotency-key': key } : {});
+      json(res, status, body, { 'request-id': requestId, ...(key ? { 'idempotency-key': key } : {}) });
       // Like Stripe, events follow the answer.
       if (events.length > 0 && webhookUrl) void emit(events, true);
     } catch (error) {
@@ -564,8 +602,12 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
       events.push(event('checkout.session.completed', publicSession(session)));
       return { events, webhookStatuses: await emit(events, deliver) };
     }
+    // Declined: the customer stays on the page and may try another method, so nothing is sent.
     if (opts.outcome === 'declined') return { events, webhookStatuses: [] };
-    const fingerprint = randomBytes(8).toString('hex');
+    if (!session.customer && session.customer_creation === 'always') {
+      session.customer = put({ id: newId('cus'), object: 'customer', email: 'kunde@example.de', metadata: {}, created: seconds(), livemode: false }).id;
+    }
+    const paymentMethod = createPaymentMethod(method, opts.cardBrand ?? 'visa', (session.customer as string | null) ?? null);
     const intent = put({
       id: newId('pi'),
       object: 'payment_intent',
@@ -573,20 +615,25 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
       amount_received: 0,
       currency: session.currency,
       customer: session.customer ?? null,
-      payment_method: newId('pm'),
+      payment_method: paymentMethod.id,
+      payment_method_types: [method],
       metadata: session.payment_intent_data_metadata as Record<string, string>,
       status: opts.outcome === 'async_pending' ? 'processing' : 'succeeded',
       created: seconds(),
       livemode: false,
       latest_charge: null,
     });
-    Object.assign(session, { status: 'complete', payment_intent: intent.id, payment_status: opts.outcome === 'async_pending' ? 'unpaid' : 'paid' });
+    Object.assign(session, {
+      status: 'complete',
+      payment_intent: intent.id,
+      payment_status: opts.outcome === 'async_pending' ? 'unpaid' : 'paid',
+      customer_details: { email: 'kunde@example.de', name: null, phone: null, address: { country: 'DE' }, tax_exempt: 'none', tax_ids: [] },
+    });
     if (opts.outcome !== 'async_pending') {
-      const charge = chargeFor(intent, methodDetails(method, opts.cardBrand ?? 'visa', fingerprint));
+      const charge = chargeFor(intent, detailsOf(paymentMethod));
       Object.assign(intent, { amount_received: intent.amount, latest_charge: charge.id });
       events.push(event('checkout.session.completed', publicSession(session)), event('payment_intent.succeeded', { ...intent }), event('charge.succeeded', { ...charge }));
     } else {
-      Object.assign(session, { pending_charge_details: methodDetails(method, opts.cardBrand ?? 'visa', fingerprint) });
       events.push(event('checkout.session.completed', publicSession(session)));
     }
     return { events, webhookStatuses: await emit(events, deliver) };
@@ -597,7 +644,7 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
     const intent = get('payment_intent', String(session.payment_intent));
     const events: SignedEvent[] = [];
     if (succeeded) {
-      const charge = chargeFor(intent, (session.pending_charge_details as Record<string, unknown>) ?? methodDetails('sepa_debit', 'visa', 'x'));
+      const charge = chargeFor(intent, detailsOf(get('payment_method', String(intent.payment_method))));
       Object.assign(intent, { status: 'succeeded', amount_received: intent.amount, latest_charge: charge.id });
       Object.assign(session, { payment_status: 'paid' });
       events.push(event('checkout.session.async_payment_succeeded', publicSession(session)), event('charge.succeeded', { ...charge }));
@@ -663,7 +710,7 @@ export async function startStripeFake(options: StripeFakeOptions): Promise<Strip
     },
     requests: () => [...log],
     objectsCreatedFor: (key) => (idempotent.get(key)?.created ? 1 : 0),
-    refunds: () => [...objects.values()].filter((object) => object.object === 'refund'),
+    refunds: () => [...objects.values()].filter((object): object is FakeRefund => object.object === 'refund'),
     failNext: (match, answer, times = 1) => {
       failures.push({ ...match, answer, times });
     },
