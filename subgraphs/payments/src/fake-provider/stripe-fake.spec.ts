@@ -263,8 +263,9 @@ describe('the local Stripe fake, driven by the real SDK', () => {
     const html = await page.text();
     expect(page.status).toBe(200);
     expect(html).toContain('12,34 €');
-    expect(html).toContain('value="card"');
-    expect(html).toContain('value="paypal"');
+    expect(html).toContain('value="card">Karte (Visa)');
+    expect(html).toContain('value="card:mastercard">Karte (Mastercard)');
+    expect(html).toContain('value="paypal">PayPal');
     expect(html).not.toContain('value="klarna"');
     expect(html).toContain('Abbrechen');
     const paid = await fetch(created.url!, { method: 'POST', body: new URLSearchParams({ method: 'paypal' }), redirect: 'manual' });
@@ -273,6 +274,12 @@ describe('the local Stripe fake, driven by the real SDK', () => {
     const method = await stripe.paymentMethods.retrieve(String((await stripe.paymentIntents.retrieve(await intentOf(created.id))).payment_method));
     expect(method.type).toBe('paypal');
     expect((await fetch(created.url!)).status).toBe(410);
+    const notOffered = await session('spec-page-klarna', 1234);
+    expect((await fetch(notOffered.url!, { method: 'POST', body: new URLSearchParams({ method: 'klarna' }), redirect: 'manual' })).status).toBe(400);
+    const mastercard = await fetch(notOffered.url!, { method: 'POST', body: new URLSearchParams({ method: 'card:mastercard' }), redirect: 'manual' });
+    expect(mastercard.status).toBe(303);
+    const card = await stripe.paymentMethods.retrieve(String((await stripe.paymentIntents.retrieve(await intentOf(notOffered.id))).payment_method));
+    expect(card.card).toMatchObject({ brand: 'mastercard', last4: '4444' });
 
     const other = await session('spec-page-cancel', 1234);
     const cancelled = await fetch(other.url!, { method: 'POST', body: new URLSearchParams({ cancel: '1' }), redirect: 'manual' });
@@ -350,6 +357,19 @@ describe('the local Stripe fake, driven by the real SDK', () => {
     expect(JSON.parse(stale.payload).created).toBe(Math.floor(clock.getTime() / 1000));
     expect(() => stripe.webhooks.constructEvent(stale.payload, stale.header, SECRET)).toThrow(Stripe.errors.StripeSignatureVerificationError);
     expect(stripe.webhooks.constructEvent(stale.payload, stale.header, SECRET, 300, undefined, clock.getTime()).id).toBe(JSON.parse(stale.payload).id);
+  });
+
+  it('closes a held request when it stops, and refuses to settle a payment that is not pending', async () => {
+    const other = await startStripeFake({ webhookSecret: SECRET });
+    other.failNext({ path: '/v1/customers' }, 'timeout');
+    const held = fetch(`${other.url}/v1/customers`, { method: 'POST', headers: { authorization: 'Bearer sk_test_x' } });
+    while (other.requests().length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await other.stop();
+    await expect(held).rejects.toThrow();
+
+    const paid = await session('spec-settle-paid');
+    await fake.completeCheckout(paid.id, { send: false });
+    await expect(fake.settleAsync(paid.id, true)).rejects.toThrow(/not processing/);
   });
 
   it('answers 401 to another API key when one is configured', async () => {
