@@ -303,6 +303,10 @@ export class StripeObjects {
     const intent = intentId ? this.get('payment_intent', intentId) : null;
     if (intent && intent.status !== 'succeeded') throw invalid(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, 'payment_intent', 'charge_not_refundable');
     const charge = this.get('charge', chargeId ?? String(intent?.latest_charge ?? ''));
+    // A chargeback (is_charge_refundable false) blocks refunds until the merchant wins it.
+    if (this.all('dispute').some((dispute) => dispute.charge === charge.id && !dispute.is_charge_refundable && dispute.status !== 'won')) {
+      throw invalid(`Charge ${charge.id} has been charged back; cannot issue a refund.`, undefined, 'charge_disputed');
+    }
     const refundable = Number(charge.amount) - Number(charge.amount_refunded);
     const amount = params.amount === undefined ? refundable : Number(params.amount);
     if (refundable <= 0) throw invalid(`Charge ${charge.id} has already been refunded.`, undefined, 'charge_already_refunded');
@@ -400,10 +404,12 @@ export class StripeObjects {
   openDispute(paymentIntentId: string, opts: { amount?: number; reason?: string } = {}): Outcome {
     const intent = this.get('payment_intent', paymentIntentId);
     const charge = this.get('charge', String(intent.latest_charge));
+    const amount = opts.amount ?? Number(charge.amount);
+    if (!Number.isSafeInteger(amount) || amount < 1 || amount > Number(charge.amount)) throw new Error(`dispute amount ${amount} outside 1..${String(charge.amount)}`);
     const dispute = this.put({
       id: newId('dp'),
       object: 'dispute',
-      amount: opts.amount ?? charge.amount,
+      amount,
       currency: charge.currency,
       charge: charge.id,
       payment_intent: intent.id,

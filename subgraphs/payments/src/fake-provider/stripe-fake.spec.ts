@@ -255,6 +255,9 @@ describe('the local Stripe fake, driven by the real SDK', () => {
       ['charge.dispute.closed', 'lost', 1200],
     ]);
     expect((events[0]!.data.object as Stripe.Dispute).payment_intent).toBe(paymentIntent);
+    // Like Stripe, a charged-back payment cannot be refunded as well.
+    await expect(stripe.refunds.create({ payment_intent: paymentIntent }, { idempotencyKey: 'spec-dispute-refund' })).rejects.toMatchObject({ statusCode: 400, code: 'charge_disputed' });
+    await expect(fake.dispute(paymentIntent, { amount: 2001 })).rejects.toThrow(/outside/);
   });
 
   it('serves the hosted page in German with the amount and the session\'s methods; a button pays, Abbrechen returns', async () => {
