@@ -7,6 +7,7 @@ import type { SubgraphContext } from './context';
 import { openDataSource } from './data-source';
 import type { DataSourceSpec } from './data-source';
 import { createErrorFormatter } from './errors';
+import { withTimeout } from './timeout';
 import { HttpError, graphqlRoute, sendJson, startHttpService } from './http';
 import type { HttpService, Route } from './http';
 import { RequestLogging, createLogger } from './logger';
@@ -59,6 +60,7 @@ export function openSubgraphDataSource<S, L>(definition: SubgraphDefinition<S, L
     entities: definition.entities,
     migrations: definition.migrations,
     poolSize: config.databasePoolSize,
+    timeouts: config.databaseTimeouts,
   });
 }
 
@@ -149,7 +151,7 @@ export async function startSubgraph<Services, Loaders>(
       path: '/ready',
       handle: async ({ res, logger: requestLogger }) => {
         try {
-          await dataSource.query('SELECT 1');
+          await withTimeout(dataSource.query('SELECT 1'), config.readyTimeoutMs);
           sendJson(res, 200, { status: 'ready', service: definition.name, database: 'up' });
         } catch (error) {
           requestLogger.warn({ err: error }, 'readiness check failed');
