@@ -4,6 +4,7 @@ import { postGraphQL } from '../subgraphs/common/src/testing/graphql-client';
 import type { GraphQLResponse } from '../subgraphs/common/src/testing/graphql-client';
 import { TcpFaultProxy } from '../subgraphs/common/src/testing/tcp-fault-proxy';
 import { testDatabaseKind } from '../subgraphs/common/src/testing/test-database';
+import { DEMO_ACCOUNTS } from '../subgraphs/accounts/src/services/demo-data.service';
 import { startTestStack } from './support/stack';
 import type { TestStack } from './support/stack';
 
@@ -139,6 +140,41 @@ describe('gateway in front of a stalled subgraph', () => {
       await gateway.stop();
       await stack.stop();
       await proxy.stop();
+    }
+  });
+});
+
+describe('a subgraph stopped during gateway traffic', () => {
+  it('keeps the rest of the account and marks only its fields SERVICE_UNAVAILABLE, with their paths', async () => {
+    const stack = await startTestStack(TIMEOUTS);
+    try {
+      await stack.seedDemoData();
+      const admin = await stack.token({ role: 'admin' });
+      const id = DEMO_ACCOUNTS[0]!.id;
+      const ask = (): Promise<GraphQLResponse<{ account: Record<string, unknown> | null }>> =>
+        stack.query(admin, `query Partial($id: ID!) {
+          account(id: $id) { balance { cents } payouts { id } payoutEligibility { __typename } topUps { nodes { id } } validity { phase } }
+        }`, { id });
+      const whole = await ask();
+      expect(whole.errors).toBeUndefined();
+      const figures: string[] = [];
+      for (const [subgraph, fields] of [['refunds', ['payouts', 'payoutEligibility']], ['payments', ['topUps']], ['policies', ['validity']]] as const) {
+        const started = Date.now();
+        await stack.subgraphs[subgraph].stop();
+        const partial = await ask();
+        figures.push(`${subgraph} down: ${Date.now() - started} ms, ${partial.errors?.length ?? 0} error(s)`);
+        expect(partial.data?.account?.balance).toEqual({ cents: DEMO_ACCOUNTS[0]!.topUpCents - DEMO_ACCOUNTS[0]!.usageCents });
+        for (const field of fields) {
+          expect(partial.data?.account?.[field]).toBeNull();
+          expect(partial.errors).toContainEqual(
+            expect.objectContaining({ path: ['account', field], extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } }),
+          );
+        }
+        expect(JSON.stringify(partial.errors)).not.toMatch(/127\.0\.0\.1|ECONN|serviceName|refunds|payments|policies/);
+      }
+      console.log(`faults: partial answers: ${figures.join('; ')}`);
+    } finally {
+      await stack.stop();
     }
   });
 });

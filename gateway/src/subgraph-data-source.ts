@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, Kind, parse } from 'graphql';
 import type { DocumentNode, SelectionSetNode } from 'graphql';
 import { STATUS_CODES } from 'node:http';
 import type { Agent } from 'undici';
@@ -69,7 +69,8 @@ export class SubgraphDataSource implements GraphQLDataSource<UpstreamContext> {
       return await this.fetch(options);
     } catch (error) {
       if (!isUnavailableError(error)) throw error;
-      const document = 'document' in options ? options.document : undefined;
+      // Fetch nodes carry no parsed document (exposeDocumentNodeInFetchNode is off); this path is rare.
+      const document = options.request.query ? parse(options.request.query) : undefined;
       return { errors: unavailableErrors(document, options.request.variables) } as GatewayGraphQLResponse;
     }
   }

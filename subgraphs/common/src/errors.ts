@@ -161,6 +161,10 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
       return { ...hidden(formatted), message: 'You are not allowed to do this', extensions: { code: 'FORBIDDEN' } };
     }
     const raisedByError = original instanceof Error && !(original instanceof GraphQLError);
+    if (code === 'SERVICE_UNAVAILABLE' && !raisedByError) {
+      // The gateway adds the subgraph's name (serviceName): clients learn only that they may retry.
+      return { message: SERVICE_UNAVAILABLE_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code, retryable: true } };
+    }
     if (typeof code === 'string' && PUBLIC_CODES.has(code) && !raisedByError) {
       // A subgraph's INTERNAL_SERVER_ERROR reaches the gateway already masked; any other one is masked here.
       if (code !== 'INTERNAL_SERVER_ERROR') return withoutStack(formatted, exposeStack);
