@@ -14,6 +14,7 @@ import { RequestLogging, createLogger } from './logger';
 import { ServiceMetrics, metricsOptions } from './metrics';
 import { runInTrace, startRequestSpan, tracingPlugin } from './tracing';
 import { OutboxMessageEntity } from './outbox/outbox-message.entity';
+import type { BackgroundWork } from './operations/background-work.resolver';
 import type { Logger } from './logger';
 import { PRINCIPAL_HEADER, PrincipalError, verifyPrincipalHeader } from './principal';
 
@@ -42,6 +43,8 @@ export interface SubgraphDefinition<Services, Loaders> {
   seed?: (services: Services, runtime: SubgraphRuntime) => Promise<void>;
   /** Background work (relays, jobs) started with the server and stopped before the pool closes. */
   startBackground?: (services: Services, runtime: SubgraphRuntime) => () => Promise<void>;
+  /** The relay and named jobs admins may inspect and run once (createBackgroundWorkResolver). */
+  backgroundWork?: (services: Services, runtime: SubgraphRuntime) => BackgroundWork;
 }
 
 export interface RunningSubgraph<Services> {
@@ -98,6 +101,7 @@ export async function startSubgraph<Services, Loaders>(
     },
   };
   const services = definition.createServices(runtime);
+  const backgroundWork = definition.backgroundWork?.(services, runtime);
   const schema = await definition.buildSchema();
 
   type Context = SubgraphContext<Services, Loaders>;
@@ -133,6 +137,7 @@ export async function startSubgraph<Services, Loaders>(
         requestId: request.requestId,
         trace: requestTrace,
         services,
+        backgroundWork,
         loaders: definition.createLoaders(services),
       });
     } catch (error) {

@@ -206,6 +206,29 @@ export class OutboxRelay {
     });
   }
 
+  /** Undelivered messages per topic, for operators (oldest first by topic name). */
+  async backlog(): Promise<{ topic: string; pending: number; retrying: number; oldestCreatedAt: Date | null }[]> {
+    const rows = await this.transactions.run((manager) =>
+      manager
+        .getRepository(OutboxMessageEntity)
+        .createQueryBuilder('message')
+        .select('message.topic', 'topic')
+        .addSelect('COUNT(*)', 'pending')
+        .addSelect('SUM(CASE WHEN message.attempts > 0 THEN 1 ELSE 0 END)', 'retrying')
+        .addSelect('MIN(message.created_at)', 'oldest')
+        .where('message.delivered_at IS NULL')
+        .groupBy('message.topic')
+        .orderBy('message.topic', 'ASC')
+        .getRawMany<{ topic: string; pending: string | number; retrying: string | number | null; oldest: string | Date | null }>(),
+    );
+    return rows.map((row) => ({
+      topic: row.topic,
+      pending: Number(row.pending),
+      retrying: Number(row.retrying ?? 0),
+      oldestCreatedAt: row.oldest === null ? null : new Date(row.oldest instanceof Date ? row.oldest.getTime() : /Z|[+-]\d\d:?\d\d$/.test(row.oldest) ? row.oldest : `${row.oldest.replace(' ', 'T')}Z`),
+    }));
+  }
+
   /** Undelivered messages, for readiness and metrics (outbox lag). */
   async pending(manager: EntityManager): Promise<{ count: number; oldest: Date | null }> {
     const repository = manager.getRepository(OutboxMessageEntity);
