@@ -107,7 +107,7 @@ const envSchema = z.object({
   TRACING_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().default('http://127.0.0.1:4318/v1/traces'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
-  OUTBOX_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(5_000),
   TEST_CRASH_POINT: z
     .string()
     .regex(/^[\w.-]+:(before|after)-handler$/, 'must be <outbox topic>:before-handler or <outbox topic>:after-handler')

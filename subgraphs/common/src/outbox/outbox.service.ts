@@ -20,23 +20,16 @@ export interface OutboxMessage<Payload = unknown> {
  */
 export type OutboxHandler = (message: OutboxMessage) => Promise<((manager: EntityManager) => Promise<void>) | void>;
 
-/** Points of a pass where a fault test may stop the process (see OUTBOX_TEST_KILL_AT). */
-export type OutboxRelayPoint = 'claimed' | 'handled';
-
 export interface OutboxRelayOptions {
   batchSize?: number;
   /** How long a claim holds without renewal; renewed every third of it while the relay works. */
   leaseMs?: number;
   pollMs?: number;
   maxBackoffMs?: number;
-  /**
-   * Test hook, called right after a batch is claimed and right after a handler returned (before the
-   * message is marked delivered): fault tests kill the process there to crash at an exact point.
-   */
-  onPoint?: (point: OutboxRelayPoint, messageIds: number[]) => void;
 }
 
 export const DEFAULT_OUTBOX_LEASE_MS = 5_000;
+
 
 /** Writes messages inside the caller's transaction. */
 export async function enqueueOutboxMessage(
@@ -73,7 +66,6 @@ export class OutboxRelay {
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly maxBackoffMs: number;
-  private readonly onPoint: OutboxRelayOptions['onPoint'];
   private readonly renewals = new Set<NodeJS.Timeout>();
   private crashed = false;
 
@@ -86,7 +78,6 @@ export class OutboxRelay {
   ) {
     this.batchSize = options.batchSize ?? 20;
     this.leaseMs = options.leaseMs ?? DEFAULT_OUTBOX_LEASE_MS;
-    this.onPoint = options.onPoint;
     this.pollMs = options.pollMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
   }
@@ -97,7 +88,6 @@ export class OutboxRelay {
     if (claimed.length === 0) return { delivered: 0, failed: 0 };
     const renewal = this.renewWhileWorking(claimed.map((row) => row.id));
     try {
-      this.onPoint?.('claimed', claimed.map((row) => row.id));
       return await this.deliver(claimed);
     } finally {
       clearInterval(renewal);
@@ -148,7 +138,6 @@ export class OutboxRelay {
       try {
         if (!handler) throw new Error(`no handler for topic ${row.topic}`);
         const afterDelivery = await handler(message);
-        this.onPoint?.('handled', [row.id]);
         // A crashed relay writes nothing more: the message stays leased until the lease runs out.
         if (this.crashed) return { delivered, failed };
         await this.transactions.run(async (manager) => {
