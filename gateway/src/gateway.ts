@@ -95,6 +95,10 @@ function upstreamAgent(config: Config): Agent {
     keepAliveTimeout: config.gatewayUpstreamIdleMs,
     keepAliveMaxTimeout: config.gatewayUpstreamIdleMs,
     connections: 128,
+    // A stalled subgraph fails the fetch (SERVICE_UNAVAILABLE) instead of holding the client for undici's 300 s.
+    connectTimeout: config.gatewayUpstreamTimeoutMs,
+    headersTimeout: config.gatewayUpstreamTimeoutMs,
+    bodyTimeout: config.gatewayUpstreamTimeoutMs,
   });
 }
 
@@ -224,7 +228,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         const checks = await Promise.all(
           SUBGRAPH_NAMES.map(async (name) => {
             try {
-              const response = await fetch(readyUrl(subgraphUrls[name]), { signal: AbortSignal.timeout(2000) });
+              const response = await fetch(readyUrl(subgraphUrls[name]), { signal: AbortSignal.timeout(config.readyTimeoutMs) });
               return [name, response.ok ? 'up' : 'down'] as const;
             } catch {
               return [name, 'down'] as const;

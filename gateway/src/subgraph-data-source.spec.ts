@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { Agent } from 'undici';
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER } from '../../subgraphs/common/src/principal';
 import { startRequestSpan } from '../../subgraphs/common/src/tracing';
-import { SubgraphDataSource } from './subgraph-data-source';
+import { SubgraphDataSource, unavailableErrors } from './subgraph-data-source';
 import type { UpstreamContext } from './subgraph-data-source';
 
 interface Seen {
@@ -113,5 +113,20 @@ describe('SubgraphDataSource', () => {
     servers.push(server);
     await new SubgraphDataSource('accounts', url, agent).process(fetchOptions({ principal: null, requestId: 'req-2', trace: startRequestSpan('test', {}) }));
     expect(seen[0]!.headers[PRINCIPAL_HEADER]).toBeUndefined();
+  });
+});
+
+describe('unavailableErrors', () => {
+  it('puts SERVICE_UNAVAILABLE on every field of every entity the fetch asked for', () => {
+    const document = parse('query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Account { payouts { id } owed: balance __typename } } }');
+    const errors = unavailableErrors(document, { representations: [{}, {}] });
+    expect(errors.map((error) => error.path)).toEqual([
+      ['_entities', 0, 'payouts'],
+      ['_entities', 0, 'owed'],
+      ['_entities', 1, 'payouts'],
+      ['_entities', 1, 'owed'],
+    ]);
+    expect(errors[0]!.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+    expect(unavailableErrors(parse('{ account(id: "a") { id } me { id } }'), {}).map((error) => error.path)).toEqual([['account'], ['me']]);
   });
 });

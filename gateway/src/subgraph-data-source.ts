@@ -1,11 +1,13 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, parse } from 'graphql';
+import type { DocumentNode, SelectionSetNode } from 'graphql';
 import { STATUS_CODES } from 'node:http';
 import type { Agent } from 'undici';
 import type { SubgraphName } from '../../subgraphs/common/src/config';
 import { requestRefusal } from '../../subgraphs/common/src/errors';
 import { PRINCIPAL_HEADER, REQUEST_ID_HEADER } from '../../subgraphs/common/src/principal';
 import type { Principal } from '../../subgraphs/common/src/principal';
+import { SERVICE_UNAVAILABLE_MESSAGE, isUnavailableError } from '../../subgraphs/common/src/errors';
 import { traceHeaders } from '../../subgraphs/common/src/tracing';
 import type { RequestTrace } from '../../subgraphs/common/src/tracing';
 
@@ -62,7 +64,18 @@ export class SubgraphDataSource implements GraphQLDataSource<UpstreamContext> {
     this.path = `${target.pathname}${target.search}`;
   }
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<UpstreamContext>): Promise<GatewayGraphQLResponse> {
+  async process(options: GraphQLDataSourceProcessOptions<UpstreamContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await this.fetch(options);
+    } catch (error) {
+      if (!isUnavailableError(error)) throw error;
+      // Fetch nodes carry no parsed document (exposeDocumentNodeInFetchNode is off); this path is rare.
+      const document = options.request.query ? parse(options.request.query) : undefined;
+      return { errors: unavailableErrors(document, options.request.variables) } as GatewayGraphQLResponse;
+    }
+  }
+
+  private async fetch({ request, context }: GraphQLDataSourceProcessOptions<UpstreamContext>): Promise<GatewayGraphQLResponse> {
     if (!request.query) throw new Error('Missing query');
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (context?.principalHeaderFor) headers[PRINCIPAL_HEADER] = await context.principalHeaderFor(this.subgraph);
@@ -93,4 +106,29 @@ export class SubgraphDataSource implements GraphQLDataSource<UpstreamContext> {
     else if (status === 403) extensions.code = 'FORBIDDEN';
     return new GraphQLError(`${status}: ${statusText}`, { extensions });
   }
+}
+
+/**
+ * The errors of a fetch whose subgraph did not answer: one per field the fetch asked for, with the
+ * path the gateway maps into the client's answer (`_entities.<i>.<field>` for entity fetches), so
+ * only those fields become null and the rest of the answer stays. Nothing names the subgraph's address.
+ */
+export function unavailableErrors(document: DocumentNode | undefined, variables: Record<string, unknown> | undefined): GraphQLError[] {
+  const error = (path?: (string | number)[]): GraphQLError =>
+    new GraphQLError(SERVICE_UNAVAILABLE_MESSAGE, { path, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } });
+  const operation = document?.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (!operation) return [error()];
+  const fieldNames = (selectionSet: SelectionSetNode): string[] =>
+    selectionSet.selections.flatMap((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === '__typename' ? [] : [selection.alias?.value ?? selection.name.value];
+      if (selection.kind === Kind.INLINE_FRAGMENT) return fieldNames(selection.selectionSet);
+      return [];
+    });
+  const root = operation.selectionSet.selections[0];
+  const representations = variables?.representations;
+  if (root?.kind === Kind.FIELD && root.name.value === '_entities' && root.selectionSet && Array.isArray(representations)) {
+    const fields = [...new Set(fieldNames(root.selectionSet))];
+    return representations.flatMap((_representation, index) => fields.map((field) => error(['_entities', index, field])));
+  }
+  return fieldNames(operation.selectionSet).map((field) => error([field]));
 }

@@ -139,6 +139,14 @@ export function createAccountsServices(runtime: SubgraphRuntime, options: Accoun
 }
 
 
+/** The jobs the timers run, by the names /metrics counts them under; admins may run them once. */
+function accountsJobs(services: AccountsServices, metrics: SubgraphRuntime['metrics']) {
+  return {
+    'charging-sweep': () => metrics.timeJob('charging-sweep', () => Promise.all([services.charging.expireStaleSessions(), services.options.renewDue()])),
+    'validity-lifecycle': () => metrics.timeJob('validity-lifecycle', () => services.lifecycle.run()),
+  };
+}
+
 /** The accounts subgraph; tests pass their own clock, rules and policies. */
 export function createAccountsSubgraph(options: AccountsOptions = {}): SubgraphDefinition<AccountsServices, AccountsLoaders> {
   const sweepMs = options.expirySweepMs ?? DEFAULT_EXPIRY_SWEEP_MS;
@@ -160,13 +168,13 @@ export function createAccountsSubgraph(options: AccountsOptions = {}): SubgraphD
         await demo.close();
       }
     },
+    backgroundWork: (services, { metrics }) => ({ relay: services.relay, jobs: accountsJobs(services, metrics) }),
     startBackground: (services, { logger, metrics }) => {
+      const jobs = accountsJobs(services, metrics);
       const stopRelay = options.outboxRelay === false ? async () => undefined : services.relay.start();
       const stopSweep = every(sweepMs, async () => {
         try {
-          const [expired, renewed] = await metrics.timeJob('charging-sweep', () =>
-            Promise.all([services.charging.expireStaleSessions(), services.options.renewDue()]),
-          );
+          const [expired, renewed] = await jobs['charging-sweep']();
           if (expired > 0 || renewed > 0) logger.info({ expired, renewed }, 'stale sessions released, due options renewed');
         } catch (error) {
           logger.error({ err: error }, 'background charging/renewal run failed');
@@ -174,7 +182,7 @@ export function createAccountsSubgraph(options: AccountsOptions = {}): SubgraphD
       });
       const stopLifecycle = every(lifecycleMs, async () => {
         try {
-          const run = await metrics.timeJob('validity-lifecycle', () => services.lifecycle.run());
+          const run = await jobs['validity-lifecycle']();
           if (run.transitions > 0 || run.notices > 0) logger.info(run, 'validity lifecycle applied');
         } catch (error) {
           logger.error({ err: error }, 'validity lifecycle run failed');

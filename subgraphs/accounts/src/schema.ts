@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { accountScope, inScope, roleAuthChecker } from '../../common/src/authorization';
 import type { SubgraphContext } from '../../common/src/context';
 import { buildFederatedSchema } from '../../common/src/federation';
+import { createBackgroundWorkResolver } from '../../common/src/operations/background-work.resolver';
 import { AccountEntity } from './entities/account.entity';
 import { AccountResolver } from './resolvers/account.resolver';
 import { ChargingResolver } from './resolvers/charging.resolver';
@@ -23,7 +24,7 @@ export function createAccountsLoaders(services: AccountsServices): AccountsLoade
 
 export function buildAccountsSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
-    { resolvers: [AccountResolver, LedgerResolver, ChargingResolver, OptionResolver, LifecycleResolver], authChecker: roleAuthChecker, validate: true },
+    { resolvers: [AccountResolver, LedgerResolver, ChargingResolver, OptionResolver, LifecycleResolver, createBackgroundWorkResolver('accounts')], authChecker: roleAuthChecker, validate: true },
     {
       Account: {
         // Entity references from other subgraphs obey the same scope as root queries: out of scope is null.

@@ -60,6 +60,11 @@ const envSchema = z.object({
     .regex(/^[a-z0-9_]*$/, 'lowercase letters, digits and underscores only')
     .default('guthaben_'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
+  READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   SEED_DEMO_DATA: boolean.optional(),
   JWT_ALGORITHM: z.enum(['HS256', 'RS256', 'ES256', 'EdDSA']).default('HS256'),
   JWT_SECRET: z.string().min(32).default(DEVELOPMENT_SECRETS.JWT_SECRET),
@@ -102,7 +107,7 @@ const envSchema = z.object({
   TRACING_EXPORTER: z.enum(['none', 'otlp', 'console']).default('none'),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().default('http://127.0.0.1:4318/v1/traces'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
-  OUTBOX_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(500).max(600_000).default(5_000),
   TEST_CRASH_POINT: z
     .string()
     .regex(/^[\w.-]+:(before|after)-handler$/, 'must be <outbox topic>:before-handler or <outbox topic>:after-handler')
@@ -110,6 +115,7 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   SUBGRAPH_KEEP_ALIVE_MS: z.coerce.number().int().min(1000).default(65_000),
   GATEWAY_UPSTREAM_IDLE_MS: z.coerce.number().int().min(100).default(4_000),
+  GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1024)]).default(1),
 });
 
@@ -123,6 +129,17 @@ export interface DatabaseTarget {
   database: string;
 }
 
+export interface DatabaseTimeouts {
+  /** MariaDB: opening a connection. */
+  connectMs: number;
+  /** MariaDB: waiting for a free pooled connection. */
+  acquireMs: number;
+  /** MariaDB: one statement, from sending to the last row. */
+  statementMs: number;
+  /** SQLite: waiting for another process's write lock. */
+  busyMs: number;
+}
+
 export interface Config {
   env: 'development' | 'test' | 'production';
   logLevel: string;
@@ -131,6 +148,10 @@ export interface Config {
   subgraphUrls: Record<SubgraphName, string>;
   databases: Record<SubgraphName, DatabaseTarget>;
   databasePoolSize: number;
+  /** Bounds on every wait for the database, so a stalled one becomes SERVICE_UNAVAILABLE, not a hang. */
+  databaseTimeouts: DatabaseTimeouts;
+  /** How long `/ready` waits for the database (or, at the gateway, for each subgraph) before answering 503. */
+  readyTimeoutMs: number;
   seedDemoData: boolean;
   jwt: {
     algorithm: 'HS256' | 'RS256' | 'ES256' | 'EdDSA';
@@ -195,6 +216,8 @@ export interface Config {
   shutdownGraceMs: number;
   subgraphKeepAliveMs: number;
   gatewayUpstreamIdleMs: number;
+  /** Longest wait for a subgraph's response headers, and between body chunks, before the fetch fails. */
+  gatewayUpstreamTimeoutMs: number;
   /** Processes per service (node:cluster workers sharing the port); `auto` is one per core. */
   workers: number;
 }
@@ -278,6 +301,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     >,
     databases,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databaseTimeouts: {
+      connectMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      acquireMs: env.DATABASE_ACQUIRE_TIMEOUT_MS,
+      statementMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      busyMs: env.DATABASE_BUSY_TIMEOUT_MS,
+    },
+    readyTimeoutMs: env.READY_TIMEOUT_MS,
     seedDemoData: env.SEED_DEMO_DATA ?? (env.NODE_ENV === 'development' && databases.accounts.kind === 'sqlite'),
     jwt: {
       algorithm: env.JWT_ALGORITHM,
@@ -334,6 +364,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     subgraphKeepAliveMs: env.SUBGRAPH_KEEP_ALIVE_MS,
     gatewayUpstreamIdleMs: env.GATEWAY_UPSTREAM_IDLE_MS,
+    gatewayUpstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS,
     workers: env.WORKERS === 'auto' ? availableParallelism() : env.WORKERS,
   };
   if (config.gatewayUpstreamIdleMs >= config.subgraphKeepAliveMs) {

@@ -1,4 +1,5 @@
 import type { Logger } from './logger';
+import type { BackgroundWork } from './operations/background-work.resolver';
 import type { Principal } from './principal';
 import type { RequestTrace } from './tracing';
 
@@ -11,4 +12,6 @@ export interface SubgraphContext<Services, Loaders = Record<string, never>> {
   logger: Logger;
   services: Services;
   loaders: Loaders;
+  /** This subgraph's relay and jobs, for the admin background-work fields. */
+  backgroundWork?: BackgroundWork;
 }

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import pino from 'pino';
 import { AuthorizationError } from 'type-graphql';
-import { DomainError, createErrorFormatter, requestRefusal } from './errors';
+import { DomainError, createErrorFormatter, isUnavailableError, requestRefusal } from './errors';
 
 const format = createErrorFormatter(pino({ level: 'silent' }), false);
 const formatted = (error: GraphQLError) => format({ message: error.message, extensions: error.extensions }, error);
@@ -52,5 +52,14 @@ describe('error formatting', () => {
     });
     const serverSide = new GraphQLError('upstream broke', { extensions: { http: { status: 502 } } });
     expect(formatted(serverSide).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+});
+
+describe('isUnavailableError', () => {
+  it('sees timeouts and lost connections through TypeORM and cause wrappers, and nothing else', () => {
+    expect(isUnavailableError({ driverError: { code: 'PROTOCOL_SEQUENCE_TIMEOUT' } })).toBe(true);
+    expect(isUnavailableError(new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }) }))).toBe(true);
+    expect(isUnavailableError({ driverError: { code: 'ER_DUP_ENTRY' } })).toBe(false);
+    expect(isUnavailableError(new Error('bug'))).toBe(false);
   });
 });

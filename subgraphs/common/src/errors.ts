@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'VOUCHER_INVALID',
   'VOUCHER_ALREADY_REDEEMED',
+  'SERVICE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -70,6 +71,44 @@ function isCodelessClientError(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
+export const SERVICE_UNAVAILABLE_MESSAGE = 'A service this request needs did not answer in time; retry shortly';
+
+/** A dependency (database, subgraph) did not answer in time or is down: the client may retry the same request. */
+export const serviceUnavailable = (): DomainError =>
+  new DomainError('SERVICE_UNAVAILABLE', SERVICE_UNAVAILABLE_MESSAGE, { retryable: true });
+
+/**
+ * Driver and network codes that mean "the dependency did not answer or went away", not "the
+ * request is wrong": MariaDB timeouts and lost connections, SQLite's busy lock, our pool acquire
+ * timeout, and undici's upstream timeouts and socket errors.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'PROTOCOL_CONNECTION_LOST',
+  'POOL_ACQUIRE_TIMEOUT',
+  'ER_STATEMENT_TIMEOUT',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'SQLITE_BUSY',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+/** True when the error (or the driver error or cause it wraps) says a dependency is unavailable. */
+export function isUnavailableError(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  const { code, driverError, cause } = error as { code?: unknown; driverError?: unknown; cause?: unknown };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  return isUnavailableError(driverError, depth + 1) || isUnavailableError(cause, depth + 1);
+}
+
 function validationDetails(original: unknown): Record<string, unknown> | undefined {
   // type-graphql's ArgumentValidationError carries class-validator results; expose only field names and rules.
   const errors = (original as { extensions?: { validationErrors?: unknown } } | undefined)?.extensions
@@ -93,6 +132,15 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
     if (original instanceof DomainError) {
       return withoutStack(formatted, exposeStack);
     }
+    if (isUnavailableError(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'dependency unavailable');
+      return {
+        message: SERVICE_UNAVAILABLE_MESSAGE,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+      };
+    }
     const validation = validationDetails(original);
     if (validation) {
       return {
@@ -113,6 +161,10 @@ export function createErrorFormatter(logger: Logger, exposeStack: boolean) {
       return { ...hidden(formatted), message: 'You are not allowed to do this', extensions: { code: 'FORBIDDEN' } };
     }
     const raisedByError = original instanceof Error && !(original instanceof GraphQLError);
+    if (code === 'SERVICE_UNAVAILABLE' && !raisedByError) {
+      // The gateway adds the subgraph's name (serviceName): clients learn only that they may retry.
+      return { message: SERVICE_UNAVAILABLE_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code, retryable: true } };
+    }
     if (typeof code === 'string' && PUBLIC_CODES.has(code) && !raisedByError) {
       // A subgraph's INTERNAL_SERVER_ERROR reaches the gateway already masked; any other one is masked here.
       if (code !== 'INTERNAL_SERVER_ERROR') return withoutStack(formatted, exposeStack);

@@ -7,12 +7,14 @@ import type { SubgraphContext } from './context';
 import { openDataSource } from './data-source';
 import type { DataSourceSpec } from './data-source';
 import { createErrorFormatter } from './errors';
+import { withTimeout } from './timeout';
 import { HttpError, graphqlRoute, sendJson, startHttpService } from './http';
 import type { HttpService, Route } from './http';
 import { RequestLogging, createLogger } from './logger';
 import { ServiceMetrics, metricsOptions } from './metrics';
 import { runInTrace, startRequestSpan, tracingPlugin } from './tracing';
 import { OutboxMessageEntity } from './outbox/outbox-message.entity';
+import type { BackgroundWork } from './operations/background-work.resolver';
 import type { Logger } from './logger';
 import { PRINCIPAL_HEADER, PrincipalError, verifyPrincipalHeader } from './principal';
 
@@ -41,6 +43,8 @@ export interface SubgraphDefinition<Services, Loaders> {
   seed?: (services: Services, runtime: SubgraphRuntime) => Promise<void>;
   /** Background work (relays, jobs) started with the server and stopped before the pool closes. */
   startBackground?: (services: Services, runtime: SubgraphRuntime) => () => Promise<void>;
+  /** The relay and named jobs admins may inspect and run once (createBackgroundWorkResolver). */
+  backgroundWork?: (services: Services, runtime: SubgraphRuntime) => BackgroundWork;
 }
 
 export interface RunningSubgraph<Services> {
@@ -59,6 +63,7 @@ export function openSubgraphDataSource<S, L>(definition: SubgraphDefinition<S, L
     entities: definition.entities,
     migrations: definition.migrations,
     poolSize: config.databasePoolSize,
+    timeouts: config.databaseTimeouts,
   });
 }
 
@@ -96,6 +101,7 @@ export async function startSubgraph<Services, Loaders>(
     },
   };
   const services = definition.createServices(runtime);
+  const backgroundWork = definition.backgroundWork?.(services, runtime);
   const schema = await definition.buildSchema();
 
   type Context = SubgraphContext<Services, Loaders>;
@@ -131,6 +137,7 @@ export async function startSubgraph<Services, Loaders>(
         requestId: request.requestId,
         trace: requestTrace,
         services,
+        backgroundWork,
         loaders: definition.createLoaders(services),
       });
     } catch (error) {
@@ -149,7 +156,7 @@ export async function startSubgraph<Services, Loaders>(
       path: '/ready',
       handle: async ({ res, logger: requestLogger }) => {
         try {
-          await dataSource.query('SELECT 1');
+          await withTimeout(dataSource.query('SELECT 1'), config.readyTimeoutMs);
           sendJson(res, 200, { status: 'ready', service: definition.name, database: 'up' });
         } catch (error) {
           requestLogger.warn({ err: error }, 'readiness check failed');

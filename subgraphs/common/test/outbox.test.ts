@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { FixedClock } from '../src/clock';
+import { FixedClock, systemClock } from '../src/clock';
 import { openDataSource } from '../src/data-source';
 import { OutboxMessageEntity } from '../src/outbox/outbox-message.entity';
 import { OutboxRelay, enqueueOutboxMessage } from '../src/outbox/outbox.service';
@@ -129,5 +129,32 @@ describe(`outbox relay on ${testDatabaseKind()}`, () => {
     // Four passes with messages (5 + 5 + 5 + 2), one lease UPDATE each.
     expect(leaseUpdates).toHaveLength(4);
   });
+
+  it('keeps a working relay\'s lease, and hands a crashed relay\'s message to another relay within about 5 s', async () => {
+    await transactions.run((manager) => enqueueOutboxMessage(manager, systemClock, { topic: 'credit', dedupeKey: 'lease:0', payload: {} }));
+    let claimed!: () => void;
+    const wasClaimed = new Promise<void>((resolve) => (claimed = resolve));
+    // The first relay's handler never returns: a delivery in progress, then (after crash()) a dead process.
+    const first = new OutboxRelay(transactions, { credit: () => (claimed(), new Promise<never>(() => undefined)) }, systemClock, logger);
+    const delivered: string[] = [];
+    const second = new OutboxRelay(transactions, { credit: async (message) => void delivered.push(message.dedupeKey) }, systemClock, logger, { pollMs: 100 });
+    void first.runOnce();
+    await wasClaimed;
+    const stopSecond = second.start();
+    try {
+      // Longer than the lease: a relay that is alive and working renews it, so nobody else delivers.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      expect(delivered).toEqual([]);
+      const crashedAt = Date.now();
+      first.crash();
+      await eventually(async () => delivered.length === 1, 'the second relay to take over', 6_500);
+      const takeoverMs = Date.now() - crashedAt;
+      console.log(`outbox: a crashed relay's message was delivered by another relay after ${takeoverMs} ms`);
+      expect(takeoverMs).toBeLessThan(6_000);
+    } finally {
+      await stopSecond();
+    }
+    expect(delivered).toEqual(['lease:0']);
+  }, 20_000);
 });
 

@@ -289,6 +289,11 @@ function paymentsRoutes(services: PaymentsServices): Route[] {
   ];
 }
 
+/** The job the timer runs, counted in /metrics under its name; admins may run it once. */
+function paymentsJobs(services: PaymentsServices, metrics: SubgraphRuntime['metrics']): () => Promise<void> {
+  return () => metrics.timeJob('payments-jobs', services.runJobs);
+}
+
 export function createPaymentsSubgraph(options: PaymentsOptions = {}): SubgraphDefinition<PaymentsServices, PaymentsLoaders> {
   return {
     name: 'payments',
@@ -309,11 +314,12 @@ export function createPaymentsSubgraph(options: PaymentsOptions = {}): SubgraphD
     createServices: (runtime) => createPaymentsServices(runtime, options),
     createLoaders: () => ({}),
     routes: (services) => paymentsRoutes(services),
+    backgroundWork: (services, { metrics }) => ({ relay: services.relay, jobs: { 'payments-jobs': paymentsJobs(services, metrics) } }),
     startBackground: (services, { logger, metrics }) => {
       const stopRelay = services.relay.start();
       const stopJobs = every(options.backgroundJobsMs === undefined ? 60_000 : (options.backgroundJobsMs ?? 0), async () => {
         try {
-          await metrics.timeJob('payments-jobs', services.runJobs);
+          await paymentsJobs(services, metrics)();
         } catch (error) {
           logger.error({ err: error }, 'payments jobs failed');
         }

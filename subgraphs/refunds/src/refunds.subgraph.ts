@@ -83,6 +83,11 @@ export function createRefundsServices(runtime: SubgraphRuntime, options: Refunds
   return { clock, settings, cipher, payouts, exports, standingOrders, relay, accounts, policies };
 }
 
+/** The quarterly standing-order job, counted in /metrics under its name; admins may run it once. */
+function quarterlyPayouts(services: RefundsServices, metrics: SubgraphRuntime['metrics']): () => Promise<number> {
+  return () => metrics.timeJob('quarterly-payouts', () => services.standingOrders.runQuarterly());
+}
+
 export function createRefundsSubgraph(options: RefundsOptions = {}): SubgraphDefinition<RefundsServices, RefundsLoaders> {
   return {
     name: 'refunds',
@@ -91,11 +96,15 @@ export function createRefundsSubgraph(options: RefundsOptions = {}): SubgraphDef
     buildSchema: buildRefundsSchema,
     createServices: (runtime) => createRefundsServices(runtime, options),
     createLoaders: () => ({}),
+    backgroundWork: (services, { metrics }) => ({
+      relay: services.relay,
+      jobs: { 'quarterly-payouts': quarterlyPayouts(services, metrics) },
+    }),
     startBackground: (services, { logger, metrics }) => {
       const stopRelay = options.relay === false ? async () => undefined : services.relay.start();
       const stopJobs = every((options.jobsMs === undefined ? services.settings.jobsMs : options.jobsMs) ?? 0, async () => {
         try {
-          const created = await metrics.timeJob('quarterly-payouts', () => services.standingOrders.runQuarterly());
+          const created = await quarterlyPayouts(services, metrics)();
           if (created > 0) logger.info({ created }, 'quarterly standing orders paid out');
         } catch (error) {
           logger.error({ err: error }, 'quarterly payout job failed');

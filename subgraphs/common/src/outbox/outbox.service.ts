@@ -22,10 +22,14 @@ export type OutboxHandler = (message: OutboxMessage) => Promise<((manager: Entit
 
 export interface OutboxRelayOptions {
   batchSize?: number;
+  /** How long a claim holds without renewal; renewed every third of it while the relay works. */
   leaseMs?: number;
   pollMs?: number;
   maxBackoffMs?: number;
 }
+
+export const DEFAULT_OUTBOX_LEASE_MS = 5_000;
+
 
 /** Writes messages inside the caller's transaction. */
 export async function enqueueOutboxMessage(
@@ -53,7 +57,8 @@ export async function enqueueOutboxMessage(
 /**
  * Polls due messages and hands them to their topic's handler. Several relays (processes) may run
  * at once: rows are claimed with a lease under SELECT … FOR UPDATE SKIP LOCKED, so each message
- * is worked on by one relay at a time, and a crashed relay's lease simply runs out.
+ * is worked on by one relay at a time. The lease is short and renewed while the relay works, so a
+ * slow delivery keeps its claim while a crashed relay's claim runs out within one lease.
  */
 export class OutboxRelay {
   private readonly owner = randomUUID();
@@ -61,6 +66,8 @@ export class OutboxRelay {
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly maxBackoffMs: number;
+  private readonly renewals = new Set<NodeJS.Timeout>();
+  private crashed = false;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -70,7 +77,7 @@ export class OutboxRelay {
     options: OutboxRelayOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 20;
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_OUTBOX_LEASE_MS;
     this.pollMs = options.pollMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
   }
@@ -78,6 +85,45 @@ export class OutboxRelay {
   /** One pass over due messages; returns how many were delivered and how many failed. */
   async runOnce(): Promise<{ delivered: number; failed: number }> {
     const claimed = await this.claim();
+    if (claimed.length === 0) return { delivered: 0, failed: 0 };
+    const renewal = this.renewWhileWorking(claimed.map((row) => row.id));
+    try {
+      return await this.deliver(claimed);
+    } finally {
+      clearInterval(renewal);
+      this.renewals.delete(renewal);
+    }
+  }
+
+  /**
+   * Test hook: behave like a process that died now. Leases stop being renewed and nothing more is
+   * written, so another relay takes the messages over once the lease runs out.
+   */
+  crash(): void {
+    this.crashed = true;
+    for (const renewal of this.renewals) clearInterval(renewal);
+    this.renewals.clear();
+  }
+
+  private renewWhileWorking(ids: number[]): NodeJS.Timeout {
+    const renewal = setInterval(() => {
+      if (this.crashed) return;
+      const leaseUntil = new Date(this.clock.now().getTime() + this.leaseMs);
+      // Only rows still ours and undelivered: a delivered (or failed) row has no owner any more.
+      this.transactions
+        .run((manager) =>
+          manager
+            .getRepository(OutboxMessageEntity)
+            .update({ id: In(ids), leaseOwner: this.owner, deliveredAt: IsNull() }, { leaseUntil }),
+        )
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'outbox lease renewal failed'));
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    renewal.unref();
+    this.renewals.add(renewal);
+    return renewal;
+  }
+
+  private async deliver(claimed: OutboxMessageEntity[]): Promise<{ delivered: number; failed: number }> {
     let delivered = 0;
     let failed = 0;
     for (const row of claimed) {
@@ -92,6 +138,8 @@ export class OutboxRelay {
       try {
         if (!handler) throw new Error(`no handler for topic ${row.topic}`);
         const afterDelivery = await handler(message);
+        // A crashed relay writes nothing more: the message stays leased until the lease runs out.
+        if (this.crashed) return { delivered, failed };
         await this.transactions.run(async (manager) => {
           const result = await manager
             .getRepository(OutboxMessageEntity)
@@ -104,6 +152,7 @@ export class OutboxRelay {
         });
         delivered += 1;
       } catch (error) {
+        if (this.crashed) return { delivered, failed };
         failed += 1;
         const attempts = row.attempts + 1;
         const backoff = Math.min(this.maxBackoffMs, 500 * 2 ** Math.min(attempts, 16));
@@ -144,6 +193,29 @@ export class OutboxRelay {
       await repository.update({ id: In(rows.map((row) => row.id)) }, { leaseOwner: this.owner, leaseUntil });
       return rows;
     });
+  }
+
+  /** Undelivered messages per topic, for operators (oldest first by topic name). */
+  async backlog(): Promise<{ topic: string; pending: number; retrying: number; oldestCreatedAt: Date | null }[]> {
+    const rows = await this.transactions.run((manager) =>
+      manager
+        .getRepository(OutboxMessageEntity)
+        .createQueryBuilder('message')
+        .select('message.topic', 'topic')
+        .addSelect('COUNT(*)', 'pending')
+        .addSelect('SUM(CASE WHEN message.attempts > 0 THEN 1 ELSE 0 END)', 'retrying')
+        .addSelect('MIN(message.created_at)', 'oldest')
+        .where('message.delivered_at IS NULL')
+        .groupBy('message.topic')
+        .orderBy('message.topic', 'ASC')
+        .getRawMany<{ topic: string; pending: string | number; retrying: string | number | null; oldest: string | Date | null }>(),
+    );
+    return rows.map((row) => ({
+      topic: row.topic,
+      pending: Number(row.pending),
+      retrying: Number(row.retrying ?? 0),
+      oldestCreatedAt: row.oldest === null ? null : new Date(row.oldest instanceof Date ? row.oldest.getTime() : /Z|[+-]\d\d:?\d\d$/.test(row.oldest) ? row.oldest : `${row.oldest.replace(' ', 'T')}Z`),
+    }));
   }
 
   /** Undelivered messages, for readiness and metrics (outbox lag). */

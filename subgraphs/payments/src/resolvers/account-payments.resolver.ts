@@ -10,7 +10,7 @@ import { toAutoTopUpRule, toTopUp } from './top-up.mapper';
 @Resolver(() => PaymentsAccount)
 export class AccountPaymentsResolver {
   @Directive('@requires(fields: "brandCode")')
-  @FieldResolver(() => TopUpConnection, { description: 'The account\'s top-up orders, newest first.' })
+  @FieldResolver(() => TopUpConnection, { nullable: true, description: 'The account\'s top-up orders, newest first.' })
   async topUps(
     @Root() account: PaymentsAccount,
     @Arg('first', () => Int, { defaultValue: 10, description: 'How many to return (1-100).' }) first: number,

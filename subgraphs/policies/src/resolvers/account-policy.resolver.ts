@@ -29,7 +29,8 @@ export class AccountPolicyResolver {
 
   @Directive('@requires(fields: "brandCode status validUntil lastTopUpAt lastChargeableUseAt createdAt")')
   @FieldResolver(() => AccountValidityType, {
-    description: 'Validity under the brand\'s policy in force now: end date, phase, next transition, days left (the *102# answer).',
+    nullable: true,
+    description: 'Validity under the brand\'s policy in force now: end date, phase, next transition, days left (the *102# answer). Null, with a SERVICE_UNAVAILABLE error, while the service answering it is unavailable.',
   })
   async validity(@Root() account: PolicyAccount, @Ctx() { loaders, services }: PoliciesContext): Promise<AccountValidityType> {
     const current = services.policies.inForce(await loaders.policyVersionsByBrand.load(account.brandCode));

@@ -10,7 +10,7 @@ import { toPayout, toStandingOrder } from './payout.mapper';
 @Resolver(() => RefundsAccount)
 export class AccountPayoutsResolver {
   @Directive('@requires(fields: "brandCode")')
-  @FieldResolver(() => [PayoutType], { description: 'Payouts of remaining credit for this account, newest first.' })
+  @FieldResolver(() => [PayoutType], { nullable: true, description: 'Payouts of remaining credit for this account, newest first. Null, with a SERVICE_UNAVAILABLE error, while the service answering it is unavailable.' })
   async payouts(@Root() account: RefundsAccount, @Ctx() { principal, services }: RefundsContext): Promise<PayoutType[]> {
     const payouts = await services.payouts.forAccount(principal, account);
     return payouts.map((payout) => toPayout(payout, principal, services.cipher));
@@ -18,7 +18,7 @@ export class AccountPayoutsResolver {
 
   // The gateway fetches the account facts from accounts in the same query plan, sparing a call of ours.
   @Directive(`@requires(fields: "${ELIGIBILITY_REQUIRES}")`)
-  @FieldResolver(() => PayoutEligibilityType, { description: 'Whether the remaining credit can be paid out now, how much, or why not.' })
+  @FieldResolver(() => PayoutEligibilityType, { nullable: true, description: 'Whether the remaining credit can be paid out now, how much, or why not. Null, with a SERVICE_UNAVAILABLE error, while the service answering it is unavailable.' })
   async payoutEligibility(
     @Root() account: RefundsAccount,
     @Arg('reason', () => PayoutReasonEnum, { nullable: true, description: 'Judge this payout reason; without it, the best available one.' })
